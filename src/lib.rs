@@ -1,0 +1,12 @@
+//! warden: attribute macros that make async Rust services obey a written set of concurrency rules.
+//!
+//! See the README for the guide.
+
+#[doc(inline)]
+pub use warden_macros::{allow_blocking, no_blocking};
+
+/// What generated code calls. Not a stable API: anything here may change in a patch release.
+#[doc(hidden)]
+pub mod __private {
+    pub use warden_runtime::__private::*;
+}
