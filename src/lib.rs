@@ -4,6 +4,8 @@
 
 #[doc(inline)]
 pub use warden_macros::{allow_blocking, no_blocking};
+#[doc(inline)]
+pub use warden_runtime::{BoxError, Failure};
 
 /// What generated code calls. Not a stable API: anything here may change in a patch release.
 #[doc(hidden)]

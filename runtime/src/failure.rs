@@ -1,0 +1,103 @@
+//! `Failure`: why a supervised scope, a bounded call or an offloaded closure did not produce a value.
+
+use std::borrow::Cow;
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+/// A boxed error as children and user code return it.
+pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
+
+/// Why warden could not produce the value of a supervised scope, a bounded call or an offload.
+///
+/// It is `Error + Send + Sync + 'static`, so `anyhow::Error` and `Box<dyn Error + Send + Sync>`
+/// convert from it with `?`; a user error type needs `impl From<warden::Failure> for MyError`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Failure {
+    /// A child task that nobody awaited returned an error; its siblings and the scope were
+    /// cancelled.
+    Child {
+        /// The scope that owned the child.
+        scope: Cow<'static, str>,
+        /// The child's name (`warden::spawn_named`) or `"child"`.
+        child: Cow<'static, str>,
+        /// The child's error, or a [`Failure::Panicked`] if it panicked.
+        error: BoxError,
+    },
+    /// Code panicked: the scope's body, a child or an offloaded closure.
+    Panicked {
+        /// Where the panic happened (scope or fn name).
+        at: Cow<'static, str>,
+        /// The panic message, when it was a string.
+        message: String,
+    },
+    /// The scope was cancelled (shutdown, a failed sibling, or an explicit cancel) before it
+    /// finished.
+    Cancelled {
+        /// The scope that was cancelled.
+        scope: Cow<'static, str>,
+    },
+    /// The scope did not finish within its `timeout`.
+    TimedOut {
+        /// The scope that timed out.
+        scope: Cow<'static, str>,
+        /// The timeout that expired.
+        after: Duration,
+    },
+    /// A limit was full and the caller chose not to wait (or its deadline passed).
+    Overloaded {
+        /// The limited fn or scope.
+        name: Cow<'static, str>,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Child { scope, child, error } => {
+                write!(f, "child `{child}` of scope `{scope}` failed: {error}")
+            }
+            Failure::Panicked { at, message } => write!(f, "`{at}` panicked: {message}"),
+            Failure::Cancelled { scope } => write!(f, "scope `{scope}` was cancelled"),
+            Failure::TimedOut { scope, after } => {
+                write!(f, "scope `{scope}` timed out after {after:?}")
+            }
+            Failure::Overloaded { name, limit } => {
+                write!(f, "`{name}` is overloaded: its limit of {limit} is reached")
+            }
+        }
+    }
+}
+
+impl Error for Failure {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Failure::Child { error, .. } => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+impl Failure {
+    /// Builds a [`Failure::Panicked`] from a caught panic payload.
+    #[must_use]
+    pub fn from_panic(at: impl Into<Cow<'static, str>>, payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = if let Some(s) = payload.downcast_ref::<&'static str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "a panic with a non-string payload".to_owned()
+        };
+        Failure::Panicked { at: at.into(), message }
+    }
+
+    /// True for [`Failure::Cancelled`].
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Failure::Cancelled { .. })
+    }
+}
