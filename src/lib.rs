@@ -9,6 +9,4 @@ pub use warden_runtime::{BoxError, Failure};
 
 /// What generated code calls. Not a stable API: anything here may change in a patch release.
 #[doc(hidden)]
-pub mod __private {
-    pub use warden_runtime::__private::*;
-}
+pub use warden_runtime::__private;

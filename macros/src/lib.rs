@@ -1,15 +1,27 @@
 //! Procedural macros of warden. Use them through the `warden` crate, which documents them.
 
+mod analysis;
+mod args;
+mod attribute;
+mod finding;
+mod markers;
+mod report;
+mod resolve;
+mod rules;
+mod target;
+
 use proc_macro::TokenStream;
 
-/// Rejects blocking calls and lock guards held across `.await` in async code.
+/// Rejects blocking calls and lock guards held across `.await` in async code. Documented on
+/// `warden::no_blocking`.
 #[proc_macro_attribute]
 pub fn no_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
-    let _ = args;
-    item
+    attribute::no_blocking::expand(args.into(), item.into()).into()
 }
 
-/// Marks a fn or statement whose blocking is accepted on purpose.
+/// Accepts blocking on purpose: on a fn inside a module checked by `#[no_blocking]` it opts the
+/// fn out; on a statement inside checked code it accepts that statement. Documented on
+/// `warden::allow_blocking`.
 #[proc_macro_attribute]
 pub fn allow_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
     let _ = args;

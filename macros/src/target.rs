@@ -1,0 +1,165 @@
+//! What an attribute was put on, and the fns in it that it applies to.
+//!
+//! On a fn it applies to that fn; on an `impl` block, a trait (default bodies) or an inline `mod`
+//! (nested inline mods too) it applies to every fn with a body inside, so teams adopt the rules a
+//! module at a time. A fn that carries the same attribute itself is left to that attribute.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
+
+use crate::resolve::Imports;
+
+/// Where the attribute was written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Placement {
+    /// Directly on a fn.
+    Fn,
+    /// On an `impl`, trait or `mod`: it applies to the fns inside.
+    Container,
+}
+
+/// One fn the attribute applies to, borrowed mutably so expansion can rewrite it in place.
+pub(crate) struct FnItem<'a> {
+    pub(crate) attrs: &'a mut Vec<Attribute>,
+    pub(crate) sig: &'a mut Signature,
+    pub(crate) block: &'a mut Block,
+    /// The `use` items in sight of the fn (of its module, when the attribute is on a `mod`).
+    pub(crate) imports: &'a Imports,
+}
+
+impl FnItem<'_> {
+    pub(crate) fn is_async(&self) -> bool {
+        self.sig.asyncness.is_some()
+    }
+}
+
+/// Calls `each` on every fn of `item` that `attribute` applies to; errors when the attribute
+/// cannot go on this kind of item.
+pub(crate) fn for_each_fn(
+    item: &mut Item,
+    attribute: &str,
+    each: &mut dyn FnMut(&mut FnItem<'_>),
+) -> syn::Result<Placement> {
+    let imports = Imports::default();
+    match item {
+        Item::Fn(f) => {
+            each(&mut FnItem {
+                attrs: &mut f.attrs,
+                sig: &mut f.sig,
+                block: &mut f.block,
+                imports: &imports,
+            });
+            Ok(Placement::Fn)
+        }
+        Item::Impl(_) | Item::Trait(_) => {
+            walk_container(item, attribute, &imports, each);
+            Ok(Placement::Container)
+        }
+        Item::Mod(m) if m.content.is_some() => {
+            walk_container(item, attribute, &imports, each);
+            Ok(Placement::Container)
+        }
+        Item::Mod(m) => Err(syn::Error::new(
+            m.semi.span(),
+            format!(
+                "`#[{attribute}]` cannot see into a module in another file; \
+                 put `#[{attribute}]` on the fns or `impl` blocks in that file instead"
+            ),
+        )),
+        other => {
+            let (kind, span) = describe(other);
+            Err(syn::Error::new(
+                span,
+                format!(
+                    "`#[{attribute}]` goes on an async fn, or on an `impl` block, trait or inline `mod` \
+                     whose fns it applies to; it cannot go on {kind}"
+                ),
+            ))
+        }
+    }
+}
+
+fn walk_container(
+    item: &mut Item,
+    attribute: &str,
+    outer: &Imports,
+    each: &mut dyn FnMut(&mut FnItem<'_>),
+) {
+    match item {
+        Item::Fn(f) if !carries(&f.attrs, attribute) => {
+            each(&mut FnItem {
+                attrs: &mut f.attrs,
+                sig: &mut f.sig,
+                block: &mut f.block,
+                imports: outer,
+            });
+        }
+        Item::Impl(imp) if !carries(&imp.attrs, attribute) => {
+            for member in &mut imp.items {
+                if let ImplItem::Fn(f) = member {
+                    if !carries(&f.attrs, attribute) {
+                        each(&mut FnItem {
+                            attrs: &mut f.attrs,
+                            sig: &mut f.sig,
+                            block: &mut f.block,
+                            imports: outer,
+                        });
+                    }
+                }
+            }
+        }
+        Item::Trait(tr) if !carries(&tr.attrs, attribute) => {
+            for member in &mut tr.items {
+                if let TraitItem::Fn(f) = member {
+                    if let (Some(block), false) = (&mut f.default, carries(&f.attrs, attribute)) {
+                        each(&mut FnItem {
+                            attrs: &mut f.attrs,
+                            sig: &mut f.sig,
+                            block,
+                            imports: outer,
+                        });
+                    }
+                }
+            }
+        }
+        Item::Mod(m) if !carries(&m.attrs, attribute) => {
+            if let Some((_, items)) = &mut m.content {
+                let mut imports = outer.clone();
+                imports.add_items(items.iter());
+                for inner in items {
+                    walk_container(inner, attribute, &imports, each);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `attrs` hold `attribute` itself (`#[no_blocking]`, `#[warden::no_blocking(..)]`).
+pub(crate) fn carries(attrs: &[Attribute], attribute: &str) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        path.segments.last().is_some_and(|s| s.ident == attribute)
+            && (path.segments.len() == 1
+                || path.segments.first().is_some_and(|s| s.ident == "warden"))
+    })
+}
+
+/// "a struct" and the span of its keyword, for errors about the wrong kind of item.
+fn describe(item: &Item) -> (&'static str, Span) {
+    match item {
+        Item::Struct(i) => ("a struct", i.struct_token.span),
+        Item::Enum(i) => ("an enum", i.enum_token.span),
+        Item::Union(i) => ("a union", i.union_token.span),
+        Item::Const(i) => ("a const", i.const_token.span),
+        Item::Static(i) => ("a static", i.static_token.span),
+        Item::Type(i) => ("a type alias", i.type_token.span),
+        Item::Use(i) => ("a `use` item", i.use_token.span),
+        Item::Macro(i) => ("a macro", i.mac.path.span()),
+        Item::ExternCrate(i) => ("an `extern crate` item", i.extern_token.span),
+        Item::ForeignMod(i) => ("an `extern` block", i.abi.extern_token.span),
+        Item::TraitAlias(i) => ("a trait alias", i.trait_token.span),
+        other => ("this item", other.span()),
+    }
+}

@@ -1,0 +1,10 @@
+use std::time::Duration;
+
+#[warden::no_blocking]
+async fn handler() {
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+fn main() {
+    let _ = handler();
+}
