@@ -6,7 +6,9 @@
 
 #[allow(dead_code)] // read by the run-time options (timeouts, slow-poll thresholds) as they land
 pub(crate) mod duration;
+pub(crate) mod bounded;
 pub(crate) mod no_blocking;
+pub(crate) mod supervised;
 
 use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;

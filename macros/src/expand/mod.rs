@@ -1,0 +1,3 @@
+//! Token generation: pure functions from a validated model to tokens; nothing here can fail.
+
+pub(crate) mod body;
