@@ -258,8 +258,8 @@ pub(crate) fn snapshots() -> Vec<BoundSnapshot> {
 /// At most `limit` executions in flight at once across the process: the limiter of one
 /// `#[bounded(n)]` fn, living in a `static`.
 ///
-/// The uncontended path is one `try_acquire` on a Tokio semaphore plus two relaxed atomic loads:
-/// no allocation, no clock read, no lock. Only a caller that finds the limit full takes the slow
+/// The uncontended path is one `try_acquire` on a Tokio semaphore plus three relaxed loads:
+/// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`). Only a caller that finds the limit full takes the slow
 /// path (counted as waiting, timed, perhaps logged).
 ///
 /// ```
