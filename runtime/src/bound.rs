@@ -259,8 +259,9 @@ pub(crate) fn snapshots() -> Vec<BoundSnapshot> {
 /// `#[bounded(n)]` fn, living in a `static`.
 ///
 /// The uncontended path is one `try_acquire` on a Tokio semaphore plus three relaxed loads:
-/// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`). Only a caller that finds the limit full takes the slow
-/// path (counted as waiting, timed, perhaps logged).
+/// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`).
+/// Only a caller that finds the limit full takes the slow path (counted as waiting, timed,
+/// perhaps logged).
 ///
 /// ```
 /// use warden_runtime::bound::{Bound, BoundMode};
