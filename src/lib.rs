@@ -6,6 +6,8 @@
 pub use warden_macros::{allow_blocking, no_blocking};
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
+#[doc(inline)]
+pub use warden_runtime::{bound, detect, metrics, offload, offload_with_token};
 
 /// What generated code calls. Not a stable API: anything here may change in a patch release.
 #[doc(hidden)]

@@ -1,0 +1,66 @@
+//! `WARDEN_MAX_POLL`, read once on first use. Setting an environment variable in-process is
+//! `unsafe` (and this crate forbids `unsafe`), so each case re-runs this test binary with the
+//! variable set and the case's name, and the child checks what it sees.
+
+use std::process::Command;
+use std::time::Duration;
+
+use warden_runtime::detect;
+
+/// Set in the child so the checks below run only there.
+const CHILD: &str = "WARDEN_TEST_ENV_CHILD";
+
+/// Runs the test `name` of this binary in a child process with `WARDEN_MAX_POLL=value`.
+fn run_child(name: &str, value: &str) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(detect::ENV_VAR, value)
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "child {name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("1 passed"),
+        "child {name} did not run:\n{stdout}"
+    );
+}
+
+fn in_child() -> bool {
+    std::env::var_os(CHILD).is_some()
+}
+
+#[test]
+fn env_var_sets_the_default_threshold() {
+    if !in_child() {
+        return run_child("env_var_sets_the_default_threshold", "250us");
+    }
+    assert!(detect::is_enabled());
+    assert_eq!(detect::default_max_poll(), Duration::from_micros(250));
+    // A setter still wins over the variable.
+    detect::set_default_max_poll(Duration::from_millis(3));
+    assert_eq!(detect::default_max_poll(), Duration::from_millis(3));
+}
+
+#[test]
+fn env_var_off_switches_detection_off() {
+    if !in_child() {
+        return run_child("env_var_off_switches_detection_off", "off");
+    }
+    assert!(!detect::is_enabled());
+    detect::set_enabled(true);
+    assert!(detect::is_enabled());
+}
+
+#[test]
+fn an_unreadable_env_var_keeps_the_default() {
+    if !in_child() {
+        return run_child("an_unreadable_env_var_keeps_the_default", "fast");
+    }
+    assert!(detect::is_enabled());
+    assert_eq!(detect::default_max_poll(), detect::DEFAULT_MAX_POLL);
+}
