@@ -3,7 +3,7 @@
 //! See the README for the guide.
 
 #[doc(inline)]
-pub use warden_macros::{allow_blocking, no_blocking};
+pub use warden_macros::{allow_blocking, bounded, no_blocking};
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
 #[doc(inline)]

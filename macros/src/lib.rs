@@ -3,6 +3,7 @@
 mod analysis;
 mod args;
 mod attribute;
+mod expand;
 mod finding;
 mod markers;
 mod report;
@@ -17,6 +18,12 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn no_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
     attribute::no_blocking::expand(args.into(), item.into()).into()
+}
+
+/// Caps how many executions of an async fn run at once. Documented on `warden::bounded`.
+#[proc_macro_attribute]
+pub fn bounded(args: TokenStream, item: TokenStream) -> TokenStream {
+    attribute::bounded::expand(args.into(), item.into()).into()
 }
 
 /// Accepts blocking on purpose: on a fn inside a module checked by `#[no_blocking]` it opts the

@@ -41,7 +41,12 @@ pub(crate) struct BoundedArgs {
 impl Default for BoundedArgs {
     /// The fallback when the options are wrong: expansion goes on with a limit of one.
     fn default() -> Self {
-        BoundedArgs { limit: Limit::Literal(1, Span::call_site()), mode: Mode::Wait, per: None, krate: None }
+        BoundedArgs {
+            limit: Limit::Literal(1, Span::call_site()),
+            mode: Mode::Wait,
+            per: None,
+            krate: None,
+        }
     }
 }
 
@@ -63,21 +68,31 @@ impl BoundedArgs {
         }
     }
 
-    fn option(&mut self, meta: &ParseNestedMeta, mode: &mut Option<()>, mut per: Option<Ident>) -> syn::Result<Option<Ident>> {
+    fn option(
+        &mut self,
+        meta: &ParseNestedMeta,
+        mode: &mut Option<()>,
+        mut per: Option<Ident>,
+    ) -> syn::Result<Option<Ident>> {
         let key = super::key(meta);
         match key.as_str() {
             "reject" => {
-                set_once(mode, (), meta).map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
+                set_once(mode, (), meta)
+                    .map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
                 self.mode = Mode::Reject(meta.path.segments[0].ident.span());
             }
             "wait" => {
-                set_once(mode, (), meta).map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
+                set_once(mode, (), meta)
+                    .map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
                 let lit: LitStr = meta.value()?.parse()?;
                 self.mode = Mode::WaitFor(DurationLit::parse(&lit)?);
             }
             "per" => {
                 let key: Ident = meta.value()?.parse().map_err(|e| {
-                    syn::Error::new(e.span(), "`per` names one argument of the fn, like `per = client_id`")
+                    syn::Error::new(
+                        e.span(),
+                        "`per` names one argument of the fn, like `per = client_id`",
+                    )
                 })?;
                 set_once(&mut per, key, meta)?;
             }
@@ -96,7 +111,10 @@ fn parse_args(input: ParseStream) -> syn::Result<BoundedArgs> {
         ));
     }
     let limit = parse_limit(&input.parse::<Expr>()?)?;
-    let mut args = BoundedArgs { limit, ..BoundedArgs::default() };
+    let mut args = BoundedArgs {
+        limit,
+        ..BoundedArgs::default()
+    };
     if input.is_empty() {
         return Ok(args);
     }
@@ -114,12 +132,13 @@ fn parse_args(input: ParseStream) -> syn::Result<BoundedArgs> {
 }
 
 fn parse_limit(expr: &Expr) -> syn::Result<Limit> {
-    const EXPECTED: &str =
-        "the limit is how many calls may run at once: a whole number of at least 1 (like `8`) or the path of a `usize` const";
+    const EXPECTED: &str = "the limit is how many calls may run at once: a whole number of at least 1 (like `8`) or the path of a `usize` const";
     match expr {
         Expr::Lit(lit) => match &lit.lit {
             Lit::Int(int) => {
-                let n: usize = int.base10_parse().map_err(|_| syn::Error::new(int.span(), EXPECTED))?;
+                let n: usize = int
+                    .base10_parse()
+                    .map_err(|_| syn::Error::new(int.span(), EXPECTED))?;
                 if n == 0 {
                     return Err(syn::Error::new(
                         int.span(),

@@ -4,9 +4,9 @@
 //! ones. A caller that gets an error still expands with the defaults, so one bad option does not
 //! turn into a cascade of type errors.
 
+pub(crate) mod bounded;
 #[allow(dead_code)] // read by the run-time options (timeouts, slow-poll thresholds) as they land
 pub(crate) mod duration;
-pub(crate) mod bounded;
 pub(crate) mod no_blocking;
 pub(crate) mod supervised;
 

@@ -55,7 +55,11 @@ impl SupervisedArgs {
                 }
                 set_once(&mut self.name, name, meta)
             }
-            "max_children" => set_once(&mut self.max_children, positive(meta, "max_children")?, meta),
+            "max_children" => set_once(
+                &mut self.max_children,
+                positive(meta, "max_children")?,
+                meta,
+            ),
             "max_restarts" => set_once(&mut self.max_restarts, count(meta)?, meta),
             "restart" => {
                 let lit: LitStr = meta.value()?.parse()?;
@@ -95,7 +99,9 @@ impl SupervisedArgs {
             if let Some((span, option)) = orphan {
                 return Err(syn::Error::new(
                     span,
-                    format!("`{option}` tunes restarts: add `restart = \"on_failure\"` or `restart = \"always\"`"),
+                    format!(
+                        "`{option}` tunes restarts: add `restart = \"on_failure\"` or `restart = \"always\"`"
+                    ),
                 ));
             }
         }
@@ -120,7 +126,10 @@ fn duration(meta: &ParseNestedMeta) -> syn::Result<DurationLit> {
 fn positive(meta: &ParseNestedMeta, option: &str) -> syn::Result<LitInt> {
     let lit = count(meta)?;
     if lit.base10_parse::<usize>()? == 0 {
-        return Err(syn::Error::new(lit.span(), format!("`{option}` must be at least 1")));
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{option}` must be at least 1"),
+        ));
     }
     Ok(lit)
 }
@@ -143,5 +152,8 @@ fn backoff(lit: &LitStr) -> syn::Result<Backoff> {
         ));
     };
     let part = |text: &str| DurationLit::parse(&LitStr::new(text.trim(), lit.span()));
-    Ok(Backoff { min: part(min)?, max: part(max)? })
+    Ok(Backoff {
+        min: part(min)?,
+        max: part(max)?,
+    })
 }

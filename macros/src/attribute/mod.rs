@@ -1,6 +1,8 @@
 //! One pipeline per attribute: options, then the fns it applies to, then analysis, report and
 //! expansion. Each step lives in its own module; these files only put them in order.
 
+pub(crate) mod bounded;
+mod common;
 pub(crate) mod no_blocking;
 
 use proc_macro2::TokenStream;

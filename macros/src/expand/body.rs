@@ -57,7 +57,9 @@ struct ImplTraitToInfer;
 impl VisitMut for ImplTraitToInfer {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::ImplTrait(imp) = ty {
-            *ty = Type::Infer(syn::TypeInfer { underscore_token: syn::Token![_](imp.impl_token.span) });
+            *ty = Type::Infer(syn::TypeInfer {
+                underscore_token: syn::Token![_](imp.impl_token.span),
+            });
             return;
         }
         visit_mut::visit_type_mut(self, ty);
@@ -67,17 +69,129 @@ impl VisitMut for ImplTraitToInfer {
 /// The `T` and `E` of a return type written `Result<T, E>` (or a `Result` alias with one
 /// argument, like `anyhow::Result<T>`, where `E` is `None`).
 pub(crate) fn result_type(output: &ReturnType) -> Option<(&Type, Option<&Type>)> {
-    let ReturnType::Type(_, ty) = output else { return None };
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let Type::Path(path) = &**ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Result" {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     let mut types = args.args.iter().filter_map(|arg| match arg {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
     });
     let ok = types.next()?;
     Some((ok, types.next()))
+}
+
+/// Where a fn's async code is, for the attributes that wrap it.
+pub(crate) enum AsyncShape {
+    /// An `async fn`: the whole body.
+    AsyncFn,
+    /// A sync fn whose tail is `Box::pin(async move { .. })`, as `#[async_trait]` leaves it; the
+    /// `Type` is the future's `Output`.
+    Boxed(Type),
+}
+
+impl AsyncShape {
+    /// The shape of a fn, or `None` for a sync fn with no boxed async block at its tail.
+    pub(crate) fn of(sig: &Signature, block: &Block) -> Option<Self> {
+        if sig.asyncness.is_some() {
+            return Some(AsyncShape::AsyncFn);
+        }
+        boxed_async_tail(block)?;
+        future_output(&sig.output).map(AsyncShape::Boxed)
+    }
+
+    /// The type the async code produces.
+    pub(crate) fn output(&self, sig: &Signature) -> ReturnType {
+        match self {
+            AsyncShape::AsyncFn => sig.output.clone(),
+            AsyncShape::Boxed(ty) => ReturnType::Type(Default::default(), Box::new(ty.clone())),
+        }
+    }
+}
+
+/// Rewrites the async code of the fn into `make(<future of the body>)`, with `prelude`
+/// statements (statics, clones of arguments) run first. `make` returns a future expression.
+pub(crate) fn wrap(
+    sig: &Signature,
+    block: &mut Block,
+    shape: &AsyncShape,
+    prelude: &TokenStream,
+    make: impl FnOnce(TokenStream) -> TokenStream,
+) {
+    match shape {
+        AsyncShape::AsyncFn => {
+            let future = make(async_block(sig, block));
+            *block = syn::parse_quote_spanned! {block.span()=>
+                {
+                    #prelude
+                    #future.await
+                }
+            };
+        }
+        AsyncShape::Boxed(_) => {
+            let Some(async_expr) = boxed_async_tail_mut(block) else {
+                return;
+            };
+            let future = make(quote!(#async_expr));
+            *async_expr = syn::parse_quote!(#future);
+            let tail = block.stmts.pop();
+            let prelude: Block = syn::parse_quote!({ #prelude });
+            block.stmts.extend(prelude.stmts);
+            block.stmts.extend(tail);
+        }
+    }
+}
+
+/// The argument of a trailing `Box::pin(async ..)`.
+fn boxed_async_tail(block: &Block) -> Option<&syn::Expr> {
+    let Some(syn::Stmt::Expr(syn::Expr::Call(call), None)) = block.stmts.last() else {
+        return None;
+    };
+    let syn::Expr::Path(callee) = &*call.func else {
+        return None;
+    };
+    let is_box_pin = callee
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .ends_with(&["Box".to_owned(), "pin".to_owned()]);
+    match (is_box_pin, call.args.first(), call.args.len()) {
+        (true, Some(arg @ syn::Expr::Async(_)), 1) => Some(arg),
+        _ => None,
+    }
+}
+
+fn boxed_async_tail_mut(block: &mut Block) -> Option<&mut syn::Expr> {
+    boxed_async_tail(block)?;
+    let Some(syn::Stmt::Expr(syn::Expr::Call(call), None)) = block.stmts.last_mut() else {
+        return None;
+    };
+    call.args.first_mut()
+}
+
+/// `X` in a return type `Pin<Box<dyn Future<Output = X> + ..>>`.
+fn future_output(output: &ReturnType) -> Option<Type> {
+    struct FindOutput(Option<Type>);
+    impl<'ast> syn::visit::Visit<'ast> for FindOutput {
+        fn visit_assoc_type(&mut self, assoc: &'ast syn::AssocType) {
+            if assoc.ident == "Output" && self.0.is_none() {
+                self.0 = Some(assoc.ty.clone());
+            }
+        }
+    }
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let mut finder = FindOutput(None);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }

