@@ -132,7 +132,7 @@ async fn per_client(client: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn per_key_limits_hold_per_key_and_the_map_empties() {
-    let calls = (0..600).map(|i| tokio::spawn(per_client(i % 3)));
+    let calls: Vec<_> = (0..600).map(|i| tokio::spawn(per_client(i % 3))).collect();
     tokio::time::timeout(Duration::from_secs(20), futures_join(calls))
         .await
         .expect("no hang");
@@ -144,7 +144,11 @@ async fn per_key_limits_hold_per_key_and_the_map_empties() {
         .find(|b| b.name.ends_with("::per_client"))
         .unwrap();
     assert_eq!(snapshot.keys, 0, "no key is kept once its last call ended");
-    assert!(ALL_KEYS.max() > 2, "different keys ran at the same time");
+    assert!(
+        ALL_KEYS.max() > 2,
+        "different keys ran at the same time: {}",
+        ALL_KEYS.max()
+    );
 }
 
 async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) {
