@@ -133,7 +133,7 @@ async fn per_client(client: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn per_key_limits_hold_per_key_and_the_map_empties() {
     let calls: Vec<_> = (0..600).map(|i| tokio::spawn(per_client(i % 3))).collect();
-    tokio::time::timeout(Duration::from_secs(20), futures_join(calls))
+    tokio::time::timeout(Duration::from_secs(20), futures_join(calls.into_iter()))
         .await
         .expect("no hang");
     for (key, seen) in PER_KEY.iter().enumerate() {
