@@ -68,6 +68,9 @@ impl Walker<'_> {
             if self.checks.blocking && self.in_async() {
                 self.judge_call(call, path, position);
             }
+            if (self.checks.spawns || self.checks.queues) && self.in_async() {
+                self.judge_task_call(call, path, position);
+            }
             if let [arg] = call.args.iter().collect::<Vec<_>>()[..] {
                 self.release_guard_if_dropped(path, arg);
             }

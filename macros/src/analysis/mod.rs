@@ -10,6 +10,7 @@
 mod calls;
 mod guards;
 mod macros;
+mod tasks;
 
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Local, Stmt};
@@ -27,6 +28,10 @@ pub(crate) struct Checks<'a> {
     pub(crate) blocking: bool,
     /// R2: lock guards alive across `.await`, nested locks.
     pub(crate) guards: bool,
+    /// R3: spawned tasks whose handle is dropped or whose result is thrown away.
+    pub(crate) spawns: bool,
+    /// Unbounded queues and raw spawns in loops.
+    pub(crate) queues: bool,
     /// The user's own blocking APIs.
     pub(crate) custom: &'a CustomBlocking,
 }
@@ -59,6 +64,8 @@ pub(crate) fn analyze(
         guards: guards::Tracker::default(),
         findings: Vec::new(),
         has_async_code: is_async,
+        loop_depth: 0,
+        handles: Vec::new(),
     };
     walker.visit_block(body);
     Analysis {
@@ -114,6 +121,10 @@ struct Walker<'a> {
     guards: guards::Tracker,
     findings: Vec<Finding>,
     has_async_code: bool,
+    /// How many loops enclose the code being walked.
+    loop_depth: usize,
+    /// Names bound to spawned tasks' handles.
+    handles: Vec<syn::Ident>,
 }
 
 impl Walker<'_> {
@@ -181,6 +192,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.checks.guards && self.in_async() {
             self.take_guard(local);
         }
+        if (self.checks.spawns || self.checks.queues) && self.in_async() {
+            self.judge_task_local(local);
+        }
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
@@ -211,6 +225,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     self.context
                 };
                 self.nested(context, |w| w.visit_in(Position::Value, &closure.body));
+            }
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loop_depth += 1;
+                visit::visit_expr(self, expr);
+                self.loop_depth -= 1;
             }
             _ => visit::visit_expr(self, expr),
         }

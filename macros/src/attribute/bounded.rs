@@ -30,7 +30,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let Some(shape) = common::async_shape(function, "bounded", &mut report) else {
             return;
         };
-        common::check_tasks(function, &mut report);
+        common::check_tasks(function, false, &mut report);
         if let Err(error) = validate(&args, function, &shape) {
             report.error(error);
             return;

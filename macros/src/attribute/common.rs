@@ -4,6 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{ReturnType, Signature};
 
+use crate::analysis::{self, Checks, CustomBlocking};
 use crate::expand::body::AsyncShape;
 use crate::report::Report;
 use crate::target::FnItem;
@@ -36,7 +37,23 @@ pub(crate) fn return_type_span(output: &ReturnType, sig: &Signature) -> Span {
     }
 }
 
-/// The task and queue rules (R3, unbounded queues, spawns in loops) on the fn's body.
-pub(crate) fn check_tasks(function: &FnItem<'_>, report: &mut Report) {
-    let _ = (function, report);
+/// The task and queue rules on the fn's body: R4 (unbounded queues, spawns in loops) always, R3
+/// (fire-and-forget tasks) when `spawns`.
+pub(crate) fn check_tasks(function: &FnItem<'_>, spawns: bool, report: &mut Report) {
+    let custom = CustomBlocking::default();
+    let checks = Checks {
+        blocking: false,
+        guards: false,
+        spawns,
+        queues: true,
+        custom: &custom,
+    };
+    let found = analysis::analyze(
+        function.block,
+        function.is_async(),
+        function.imports,
+        checks,
+    );
+    let warnings = report.findings(found.findings, false);
+    debug_assert!(warnings.is_empty(), "task rules only make errors");
 }

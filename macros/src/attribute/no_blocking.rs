@@ -26,6 +26,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let checks = Checks {
         blocking: true,
         guards: true,
+        spawns: false,
+        queues: false,
         custom: &custom,
     };
     let mut direct_without_async = None;

@@ -2,6 +2,7 @@
 //! these tables; it holds no API names itself.
 
 pub(crate) mod blocking;
+pub(crate) mod tasks;
 
 /// A rule of ../shared/rules/async-concurrency-patterns.md that warden enforces.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -12,6 +13,12 @@ pub(crate) enum Rule {
     GuardAcrossAwait,
     /// R2 (warning): two lock guards alive at once.
     NestedLocks,
+    /// R3: a spawned task nobody owns.
+    FireAndForget,
+    /// R4: a queue without a capacity.
+    UnboundedQueue,
+    /// R4: a raw spawn in a loop.
+    SpawnInLoop,
 }
 
 impl Rule {
@@ -21,6 +28,9 @@ impl Rule {
             Rule::BlockingCall => "warden R1 (no blocking in async code)",
             Rule::GuardAcrossAwait => "warden R2 (no lock held across `.await`)",
             Rule::NestedLocks => "warden R2 (nested locks)",
+            Rule::FireAndForget => "warden R3 (no fire-and-forget tasks)",
+            Rule::UnboundedQueue => "warden R4 (no unbounded queues)",
+            Rule::SpawnInLoop => "warden R4 (no unbounded spawning)",
         }
     }
 }

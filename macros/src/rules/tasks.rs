@@ -11,7 +11,11 @@ pub(crate) const SPAWNERS: &[&str] = &[
 ];
 
 /// Spawners that start async tasks on the executor: the ones a loop must not call unbounded.
-pub(crate) const TASK_SPAWNERS: &[&str] = &["tokio::spawn", "tokio::task::spawn", "tokio::task::spawn_local"];
+pub(crate) const TASK_SPAWNERS: &[&str] = &[
+    "tokio::spawn",
+    "tokio::task::spawn",
+    "tokio::task::spawn_local",
+];
 
 /// A queue constructor with no capacity.
 pub(crate) struct UnboundedQueue {
@@ -25,10 +29,26 @@ pub(crate) struct UnboundedQueue {
 
 /// The unbounded queues `#[bounded]` and `#[supervised]` reject.
 pub(crate) const UNBOUNDED_QUEUES: &[UnboundedQueue] = &[
-    queue("unbounded_channel", 0, "`tokio::sync::mpsc::channel(capacity)`"),
-    queue("mpsc::unbounded", 0, "`futures::channel::mpsc::channel(capacity)`"),
-    queue("std::sync::mpsc::channel", 0, "`tokio::sync::mpsc::channel(capacity)` (or `std::sync::mpsc::sync_channel(capacity)`)"),
-    queue("crossbeam_channel::unbounded", 0, "`crossbeam_channel::bounded(capacity)`"),
+    queue(
+        "unbounded_channel",
+        0,
+        "`tokio::sync::mpsc::channel(capacity)`",
+    ),
+    queue(
+        "mpsc::unbounded",
+        0,
+        "`futures::channel::mpsc::channel(capacity)`",
+    ),
+    queue(
+        "std::sync::mpsc::channel",
+        0,
+        "`tokio::sync::mpsc::channel(capacity)` (or `std::sync::mpsc::sync_channel(capacity)`)",
+    ),
+    queue(
+        "crossbeam_channel::unbounded",
+        0,
+        "`crossbeam_channel::bounded(capacity)`",
+    ),
     queue("flume::unbounded", 0, "`flume::bounded(capacity)`"),
 ];
 
