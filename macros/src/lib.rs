@@ -20,6 +20,13 @@ pub fn no_blocking(args: TokenStream, item: TokenStream) -> TokenStream {
     attribute::no_blocking::expand(args.into(), item.into()).into()
 }
 
+/// Makes an async fn a supervision scope that owns the tasks it spawns. Documented on
+/// `warden::supervised`.
+#[proc_macro_attribute]
+pub fn supervised(args: TokenStream, item: TokenStream) -> TokenStream {
+    attribute::supervised::expand(args.into(), item.into()).into()
+}
+
 /// Caps how many executions of an async fn run at once. Documented on `warden::bounded`.
 #[proc_macro_attribute]
 pub fn bounded(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -4,6 +4,7 @@
 pub(crate) mod bounded;
 mod common;
 pub(crate) mod no_blocking;
+pub(crate) mod supervised;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
