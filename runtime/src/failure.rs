@@ -57,7 +57,11 @@ pub enum Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Child { scope, child, error } => {
+            Failure::Child {
+                scope,
+                child,
+                error,
+            } => {
                 write!(f, "child `{child}` of scope `{scope}` failed: {error}")
             }
             Failure::Panicked { at, message } => write!(f, "`{at}` panicked: {message}"),
@@ -84,7 +88,10 @@ impl Error for Failure {
 impl Failure {
     /// Builds a [`Failure::Panicked`] from a caught panic payload.
     #[must_use]
-    pub fn from_panic(at: impl Into<Cow<'static, str>>, payload: &(dyn std::any::Any + Send)) -> Self {
+    pub fn from_panic(
+        at: impl Into<Cow<'static, str>>,
+        payload: &(dyn std::any::Any + Send),
+    ) -> Self {
         let message = if let Some(s) = payload.downcast_ref::<&'static str>() {
             (*s).to_owned()
         } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -92,7 +99,10 @@ impl Failure {
         } else {
             "a panic with a non-string payload".to_owned()
         };
-        Failure::Panicked { at: at.into(), message }
+        Failure::Panicked {
+            at: at.into(),
+            message,
+        }
     }
 
     /// True for [`Failure::Cancelled`].
