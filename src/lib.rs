@@ -6,6 +6,12 @@
 pub use warden_macros::{allow_blocking, no_blocking};
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
+#[doc(inline)]
+pub use warden_runtime::{
+    CancellationToken, ChildHandle, RestartPolicy, Root, ScopeConfig, ScopeStats, ShutdownHandle,
+    cancelled, current_token, is_cancelled, live_children, scope_stats, spawn, spawn_named,
+    try_spawn, try_spawn_named,
+};
 
 /// What generated code calls. Not a stable API: anything here may change in a patch release.
 #[doc(hidden)]
