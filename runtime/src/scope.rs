@@ -138,6 +138,8 @@ pub(crate) struct Scope {
     pub(crate) name: &'static str,
     pub(crate) kind: Kind,
     parent: Option<Arc<Scope>>,
+    /// The `Root` this scope runs under (not itself), which counts every child of its tree.
+    root: Option<Arc<Scope>>,
     token: OnceLock<CancellationToken>,
     pub(crate) slots: Semaphore,
     pub(crate) max_children: usize,
@@ -146,6 +148,9 @@ pub(crate) struct Scope {
     failed: AtomicU64,
     next_id: AtomicU64,
     idle: Notify,
+    /// For a `Root`: live children anywhere in its tree, and who waits for them.
+    tree_live: AtomicUsize,
+    tree_idle: Notify,
     state: Mutex<State>,
 }
 
@@ -163,10 +168,18 @@ impl Scope {
         if let Some(token) = token {
             let _ = cell.set(token);
         }
+        let root = parent.as_ref().and_then(|p| {
+            if p.kind == Kind::Root {
+                Some(Arc::clone(p))
+            } else {
+                p.root.clone()
+            }
+        });
         Arc::new(Scope {
             name,
             kind,
             parent,
+            root,
             token: cell,
             slots: Semaphore::new(max_children),
             max_children,
@@ -175,6 +188,8 @@ impl Scope {
             failed: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
             idle: Notify::new(),
+            tree_live: AtomicUsize::new(0),
+            tree_idle: Notify::new(),
             state: Mutex::new(State {
                 children: HashMap::with_hasher(BuildHasherDefault::default()),
                 closed: false,
@@ -194,14 +209,12 @@ impl Scope {
         Self::current().unwrap_or_else(|| Arc::clone(&GLOBAL))
     }
 
-    /// The nearest enclosing scope of the given kind, this one included.
-    pub(crate) fn find(self: &Arc<Self>, kind: Kind) -> Option<&Arc<Scope>> {
-        let mut s = self;
-        loop {
-            if s.kind == kind {
-                return Some(s);
-            }
-            s = s.parent.as_ref()?;
+    /// The `Root` whose tree this scope belongs to, this one included.
+    pub(crate) fn tree_root(&self) -> Option<&Scope> {
+        if self.kind == Kind::Root {
+            Some(self)
+        } else {
+            self.root.as_deref()
         }
     }
 
@@ -262,6 +275,9 @@ impl Scope {
         st.children.insert(id, Entry { name, abort: None });
         drop(st);
         self.live.fetch_add(1, Ordering::AcqRel);
+        if let Some(root) = self.tree_root() {
+            root.tree_live.fetch_add(1, Ordering::AcqRel);
+        }
         LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
         self.spawned.fetch_add(1, Ordering::Relaxed);
         Some(id)
@@ -288,6 +304,11 @@ impl Scope {
         self.lock().children.remove(&id);
         self.slots.add_permits(1);
         LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
+        if let Some(root) = self.tree_root() {
+            if root.tree_live.fetch_sub(1, Ordering::AcqRel) == 1 {
+                root.tree_idle.notify_waiters();
+            }
+        }
         if self.live.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.idle.notify_waiters();
         }
@@ -300,14 +321,17 @@ impl Scope {
 
     /// Resolves once the scope has no live child.
     pub(crate) async fn wait_idle(&self) {
-        loop {
-            let mut notified = pin!(self.idle.notified());
-            notified.as_mut().enable();
-            if self.live.load(Ordering::Acquire) == 0 {
-                return;
-            }
-            notified.await;
-        }
+        wait_zero(&self.live, &self.idle).await;
+    }
+
+    /// For a `Root`: resolves once no child is alive anywhere in its tree.
+    pub(crate) async fn wait_tree_idle(&self) {
+        wait_zero(&self.tree_live, &self.tree_idle).await;
+    }
+
+    /// For a `Root`: live children anywhere in its tree.
+    pub(crate) fn tree_live(&self) -> usize {
+        self.tree_live.load(Ordering::Acquire)
     }
 
     /// Stops new children and aborts the live ones; returns how many and some of their names.
@@ -436,6 +460,18 @@ impl Scope {
                 "warden: scope dropped before it finished; aborted its children"
             );
         }
+    }
+}
+
+/// Resolves once `count` is zero; whoever brings it to zero notifies `zero`.
+async fn wait_zero(count: &AtomicUsize, zero: &Notify) {
+    loop {
+        let mut notified = pin!(zero.notified());
+        notified.as_mut().enable();
+        if count.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        notified.await;
     }
 }
 

@@ -219,6 +219,17 @@ async fn run_root<F: Future>(
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
         scope.drain_until(deadline).await;
+        // Children of nested scopes were aborted when those scopes were dropped: see them end.
+        if tokio::time::timeout(Duration::from_secs(1), scope.wait_tree_idle())
+            .await
+            .is_err()
+        {
+            tracing::error!(
+                scope = scope.name,
+                live = scope.tree_live(),
+                "warden: aborted tasks are still running after shutdown; do they block their thread?"
+            );
+        }
         tracing::info!(scope = scope.name, elapsed = ?started.elapsed(), "warden: shutdown complete");
     }
     guard.disarm();
@@ -289,7 +300,7 @@ impl ShutdownHandle {
     #[must_use]
     pub fn current() -> Option<Self> {
         let scope = Scope::current()?;
-        let root = scope.find(Kind::Root)?;
+        let root = scope.tree_root()?;
         Some(ShutdownHandle {
             token: root.token().clone(),
         })

@@ -227,11 +227,13 @@ where
     }
 
     if let Some(token) = scope.existing_token() {
+        // Only a scope that had children gets here: boxing this cold path keeps the future of
+        // every call small.
         if value.is_some() {
-            failure = wait_children(cfg, &scope, token, deadline).await;
+            failure = Box::pin(wait_children(cfg, &scope, token, deadline)).await;
         } else {
             token.cancel();
-            scope.drain_until(Instant::now() + cfg.grace).await;
+            Box::pin(scope.drain_until(Instant::now() + cfg.grace)).await;
         }
     }
     guard.disarm();

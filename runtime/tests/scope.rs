@@ -1,5 +1,6 @@
 //! A supervised scope: failure propagation, ownership of failures, panics, cancellation,
 //! timeouts and the bound on children.
+#![allow(clippy::large_futures)] // test bodies nest several scopes by value
 
 mod common;
 
@@ -48,7 +49,11 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
     }))
     .await;
     match r {
-        Err(Failure::Child { scope, child, error }) => {
+        Err(Failure::Child {
+            scope,
+            child,
+            error,
+        }) => {
             assert_eq!(scope, "parent");
             assert_eq!(child, "bad");
             assert_eq!(error.to_string(), "boom");
@@ -57,7 +62,11 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
     }
     assert!(is_set(&sibling), "the sibling did not see the cancellation");
     assert!(is_set(&body_dropped), "the body was not dropped");
-    assert_eq!(capture.at(Level::ERROR).len(), 0, "a returned failure must not be logged too");
+    assert_eq!(
+        capture.at(Level::ERROR).len(),
+        0,
+        "a returned failure must not be logged too"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -70,9 +79,8 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
         drop(
             spawn_named("crasher", async {
                 tokio::time::sleep(Duration::from_millis(10)).await;
-                if true {
-                    panic!("kaboom");
-                }
+                std::panic::panic_any::<&str>("kaboom");
+                #[allow(unreachable_code)]
                 Ok::<(), Failure>(())
             })
             .await,
@@ -81,7 +89,12 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
         Ok(())
     }))
     .await;
-    let Err(Failure::Child { scope, child, error }) = r else {
+    let Err(Failure::Child {
+        scope,
+        child,
+        error,
+    }) = r
+    else {
         panic!("expected Failure::Child, got {r:?}");
     };
     assert_eq!((&*scope, &*child), ("parent", "crasher"));
@@ -104,8 +117,14 @@ async fn awaited_handle_owns_the_error_and_the_scope_does_not_report_it() {
         // Let it fail before we await: the result waits in the handle.
         tokio::time::sleep(Duration::from_millis(10)).await;
         let err = h.await.expect_err("the child failed");
-        assert!(matches!(&err, Failure::Child { child, .. } if child == "fails"), "{err:?}");
-        assert!(!is_cancelled(), "an owned failure must not cancel the scope");
+        assert!(
+            matches!(&err, Failure::Child { child, .. } if child == "fails"),
+            "{err:?}"
+        );
+        assert!(
+            !is_cancelled(),
+            "an owned failure must not cancel the scope"
+        );
         let stats = scope_stats().expect("inside a scope");
         assert_eq!((stats.spawned, stats.failed, stats.live), (1, 1, 0));
         Ok("handled")
@@ -127,7 +146,10 @@ async fn dropped_handle_after_failure_gives_it_back_to_the_scope() {
         Ok(())
     }))
     .await;
-    assert!(matches!(&r, Err(Failure::Child { child, .. }) if child == "late"), "{r:?}");
+    assert!(
+        matches!(&r, Err(Failure::Child { child, .. }) if child == "late"),
+        "{r:?}"
+    );
     assert_eq!(capture.at(Level::ERROR).len(), 0);
 }
 
@@ -149,23 +171,33 @@ async fn later_failures_are_logged_once_each() {
         Ok(())
     }))
     .await;
-    assert!(matches!(&r, Err(Failure::Child { child, .. }) if child == "f1"), "{r:?}");
+    assert!(
+        matches!(&r, Err(Failure::Child { child, .. }) if child == "f1"),
+        "{r:?}"
+    );
     let errors = capture.at(Level::ERROR);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     for i in 2..=3 {
         let needle = format!("child `f{i}` of scope `many` failed: err{i}");
-        assert_eq!(capture.count(Level::ERROR, &needle), 1, "{needle} in {errors:#?}");
+        assert_eq!(
+            capture.count(Level::ERROR, &needle),
+            1,
+            "{needle} in {errors:#?}"
+        );
     }
-    assert_eq!(capture.count(Level::ERROR, "f1"), 0, "the returned failure was logged too");
+    assert_eq!(
+        capture.count(Level::ERROR, "f1"),
+        0,
+        "the returned failure was logged too"
+    );
 }
 
 #[tokio::test]
 async fn body_panic_becomes_panicked_and_does_not_unwind() {
     static CFG: ScopeConfig = ScopeConfig::new("fragile");
     let r: Result<(), Failure> = bounded(supervise(&CFG, async {
-        if true {
-            panic!("body broke: {}", 7);
-        }
+        std::panic::panic_any(format!("body broke: {}", 7));
+        #[allow(unreachable_code)]
         Ok(())
     }))
     .await;
@@ -201,7 +233,10 @@ async fn body_error_is_returned_as_is_after_children_are_cancelled() {
     }))
     .await;
     assert_eq!(r, Err(MyError::Mine("nope")));
-    assert!(is_set(&saw), "the child was not cancelled when the body failed");
+    assert!(
+        is_set(&saw),
+        "the child was not cancelled when the body failed"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -223,7 +258,10 @@ async fn ok_body_returns_only_after_its_children_finished() {
     }))
     .await;
     assert_eq!(r, Ok(1));
-    assert!(is_set(&done), "the scope returned before its child finished");
+    assert!(
+        is_set(&done),
+        "the scope returned before its child finished"
+    );
     assert!(start.elapsed() >= Duration::from_millis(50));
 }
 
@@ -242,7 +280,10 @@ async fn token_cancel_in_body_reaches_children_and_returns_cancelled() {
         Ok(())
     }))
     .await;
-    assert!(matches!(&r, Err(Failure::Cancelled { scope }) if scope == "self-cancel"), "{r:?}");
+    assert!(
+        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "self-cancel"),
+        "{r:?}"
+    );
     assert!(is_set(&saw));
 }
 
@@ -266,7 +307,11 @@ async fn timeout_cancels_the_body_and_children() {
         other => panic!("expected TimedOut, got {other:?}"),
     }
     assert!(is_set(&saw) && is_set(&body_dropped));
-    assert!(start.elapsed() < Duration::from_millis(150), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(150),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -324,11 +369,25 @@ async fn children_that_ignore_cancellation_are_aborted_after_grace() {
     }))
     .await;
     assert!(matches!(r, Err(Failure::Cancelled { .. })), "{r:?}");
-    assert!(is_set(&polite_done), "the polite child did not get its grace period");
-    assert!(is_set(&stubborn_dropped), "the stubborn child was not aborted");
+    assert!(
+        is_set(&polite_done),
+        "the polite child did not get its grace period"
+    );
+    assert!(
+        is_set(&stubborn_dropped),
+        "the stubborn child was not aborted"
+    );
     let elapsed = start.elapsed();
-    assert!(elapsed >= Duration::from_millis(200) && elapsed < Duration::from_millis(300), "{elapsed:?}");
-    assert_eq!(capture.count(Level::WARN, "stubborn"), 1, "{:#?}", capture.events());
+    assert!(
+        elapsed >= Duration::from_millis(200) && elapsed < Duration::from_millis(300),
+        "{elapsed:?}"
+    );
+    assert_eq!(
+        capture.count(Level::WARN, "stubborn"),
+        1,
+        "{:#?}",
+        capture.events()
+    );
     assert_eq!(capture.count(Level::WARN, "polite"), 0);
 }
 
@@ -360,8 +419,15 @@ async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
         Ok(())
     }))
     .await;
-    assert!(matches!(&r, Err(Failure::Cancelled { scope }) if scope == "outer"), "{r:?}");
-    assert_eq!(*inner_result.lock().unwrap(), Some(true), "inner scope did not return Cancelled");
+    assert!(
+        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "outer"),
+        "{r:?}"
+    );
+    assert_eq!(
+        *inner_result.lock().unwrap(),
+        Some(true),
+        "inner scope did not return Cancelled"
+    );
     assert!(is_set(&inner_body_dropped) && is_set(&grandchild_saw));
 }
 
@@ -376,7 +442,10 @@ async fn nested_inline_scope_failure_propagates_as_a_value() {
         })
         .await;
         // The inner failure is a value here; the outer scope is not cancelled by it.
-        Ok(matches!(inner, Err(Failure::Child { scope, .. }) if scope == "inner") && !is_cancelled())
+        Ok(
+            matches!(inner, Err(Failure::Child { scope, .. }) if scope == "inner")
+                && !is_cancelled(),
+        )
     }))
     .await;
     assert!(r.expect("outer succeeded"));
@@ -391,14 +460,21 @@ async fn max_children_gives_backpressure_and_try_spawn_overloads() {
             let mut rx = rx.clone();
             drop(
                 spawn(async move {
-                    rx.wait_for(|go| *go).await.map(|_| ()).map_err(|e| Box::new(e) as BoxError)
+                    rx.wait_for(|go| *go)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| Box::new(e) as BoxError)
                 })
                 .await,
             );
         }
         assert_eq!(scope_stats().map(|s| s.live), Some(2));
         // Full: `spawn` waits, `try_spawn` refuses.
-        let third = tokio::time::timeout(Duration::from_millis(50), spawn(async { Ok::<_, Failure>(3) })).await;
+        let third = tokio::time::timeout(
+            Duration::from_millis(50),
+            spawn(async { Ok::<_, Failure>(3) }),
+        )
+        .await;
         assert!(third.is_err(), "spawn did not wait for a free slot");
         match try_spawn(async { Ok::<_, Failure>(()) }) {
             Err(Failure::Overloaded { name, limit }) => {
@@ -409,7 +485,9 @@ async fn max_children_gives_backpressure_and_try_spawn_overloads() {
         // Free the slots: the waiting spawn goes through.
         let waiting = spawn(async { Ok::<_, Failure>(3) });
         tx.send(true).expect("children listen");
-        let h = tokio::time::timeout(Duration::from_millis(50), waiting).await.expect("a slot was freed");
+        let h = tokio::time::timeout(Duration::from_millis(50), waiting)
+            .await
+            .expect("a slot was freed");
         assert_eq!(h.await?, 3);
         Ok(())
     }))
@@ -437,6 +515,14 @@ async fn spans_are_named_by_the_config() {
     let r: Result<(), Failure> = supervise(&DEFAULT, async { Ok(()) }).await;
     r.expect("ok");
     let spans = capture.spans();
-    assert!(spans.iter().any(|s| s.starts_with("my_supervised_fn")), "{spans:?}");
-    assert!(spans.iter().any(|s| s.starts_with("supervised") && s.contains("scope=defaulted")), "{spans:?}");
+    assert!(
+        spans.iter().any(|s| s.starts_with("my_supervised_fn")),
+        "{spans:?}"
+    );
+    assert!(
+        spans
+            .iter()
+            .any(|s| s.starts_with("supervised") && s.contains("scope=defaulted")),
+        "{spans:?}"
+    );
 }

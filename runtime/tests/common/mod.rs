@@ -51,22 +51,34 @@ impl Capture {
     }
 
     pub fn events(&self) -> Vec<Captured> {
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Spans created so far, as `name field=value ...`.
     pub fn spans(&self) -> Vec<String> {
-        self.spans.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.spans
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Events at exactly `level`.
     pub fn at(&self, level: Level) -> Vec<Captured> {
-        self.events().into_iter().filter(|e| e.level == level).collect()
+        self.events()
+            .into_iter()
+            .filter(|e| e.level == level)
+            .collect()
     }
 
     /// Events at exactly `level` whose text contains `needle`.
     pub fn count(&self, level: Level, needle: &str) -> usize {
-        self.at(level).iter().filter(|e| e.text().contains(needle)).count()
+        self.at(level)
+            .iter()
+            .filter(|e| e.text().contains(needle))
+            .count()
     }
 }
 
@@ -101,9 +113,15 @@ impl Subscriber for Capture {
     fn new_span(&self, attrs: &Attributes<'_>) -> Id {
         let mut message = String::new();
         let mut fields = String::new();
-        attrs.record(&mut Fields { message: &mut message, fields: &mut fields });
+        attrs.record(&mut Fields {
+            message: &mut message,
+            fields: &mut fields,
+        });
         let text = format!("{} {fields}", attrs.metadata().name());
-        self.spans.lock().unwrap_or_else(PoisonError::into_inner).push(text);
+        self.spans
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(text);
         Id::from_u64(self.ids.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
@@ -114,9 +132,19 @@ impl Subscriber for Capture {
     fn event(&self, event: &Event<'_>) {
         let mut message = String::new();
         let mut fields = String::new();
-        event.record(&mut Fields { message: &mut message, fields: &mut fields });
-        let captured = Captured { level: *event.metadata().level(), message, fields };
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).push(captured);
+        event.record(&mut Fields {
+            message: &mut message,
+            fields: &mut fields,
+        });
+        let captured = Captured {
+            level: *event.metadata().level(),
+            message,
+            fields,
+        };
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(captured);
     }
 
     fn enter(&self, _: &Id) {}
@@ -126,7 +154,9 @@ impl Subscriber for Capture {
 
 /// Fails the test instead of hanging it (in paused time, the bound passes instantly).
 pub async fn bounded<F: Future>(fut: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(30), fut).await.expect("the test hung: bound of 30 s reached")
+    tokio::time::timeout(Duration::from_secs(30), fut)
+        .await
+        .expect("the test hung: bound of 30 s reached")
 }
 
 /// Waits (bounded) until `cond` holds, polling every millisecond.
