@@ -3,9 +3,15 @@
 //! See the README for the guide.
 
 #[doc(inline)]
-pub use warden_macros::{allow_blocking, bounded, no_blocking};
+pub use warden_macros::{allow_blocking, bounded, no_blocking, supervised};
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
+#[doc(inline)]
+pub use warden_runtime::{
+    CancellationToken, ChildHandle, RestartPolicy, Root, ScopeConfig, ScopeStats, ShutdownHandle,
+    cancelled, current_token, is_cancelled, live_children, scope_stats, spawn, spawn_named,
+    try_spawn, try_spawn_named,
+};
 #[doc(inline)]
 pub use warden_runtime::{bound, detect, metrics, offload, offload_with_token};
 

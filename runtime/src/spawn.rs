@@ -1,0 +1,338 @@
+//! Children: tasks owned by the current scope. A child's failure goes to whoever awaits its
+//! handle; if nobody does, to its scope, which cancels itself and returns it.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures::FutureExt as _;
+use tokio::sync::TryAcquireError;
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
+use tracing::Instrument as _;
+
+use crate::failure::{BoxError, Failure};
+use crate::scope::{CURRENT, Scope, ensure_runtime};
+
+/// What a child sends to its handle: its value, or its error (a panic as `Failure::Panicked`).
+type ChildResult<T> = Result<T, BoxError>;
+
+/// Starts `fut` as a child of the current scope, waiting for a free slot if the scope has
+/// `max_children` live children.
+///
+/// Why: the child cannot outlive its scope, and its failure is never lost. Await the returned
+/// [`ChildHandle`] to get the child's value or failure yourself; drop it and the scope owns the
+/// child (an unowned failure cancels the scope and becomes its result).
+///
+/// Outside any scope the child joins the process-wide global scope, which is never cancelled
+/// and only logs its children's failures: prefer running under a [`Root`](crate::Root) or a
+/// supervised fn. If the scope is cancelled while waiting for a slot, or is aborting its
+/// children, the future is not started and the handle resolves to [`Failure::Cancelled`].
+///
+/// # Panics
+///
+/// Outside a Tokio runtime, with a message that names the fix.
+///
+/// ```
+/// use warden_runtime::{Failure, ScopeConfig, spawn, supervise};
+///
+/// static CFG: ScopeConfig = ScopeConfig::new("parent");
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let r: Result<(), Failure> = supervise(&CFG, async {
+///     let owned = spawn(async { Ok::<_, Failure>(1) }).await;
+///     drop(spawn(async { Ok::<_, Failure>(()) }).await); // the scope waits for it
+///     assert_eq!(owned.await?, 1);
+///     Ok(())
+/// })
+/// .await;
+/// assert!(r.is_ok());
+/// # }
+/// ```
+pub async fn spawn<F, T, E>(fut: F) -> ChildHandle<T>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Into<BoxError> + 'static,
+{
+    spawn_named("child", fut).await
+}
+
+/// [`spawn`] with a name that failures and logs show.
+///
+/// Why: "child `fetch-42` of scope `crawl` failed" says which one.
+///
+/// ```
+/// # use warden_runtime::{Failure, ScopeConfig, supervise};
+/// # static CFG: ScopeConfig = ScopeConfig::new("crawl");
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let r: Result<(), Failure> = supervise(&CFG, async {
+///     let h = warden_runtime::spawn_named("fetch-42", async { Err::<(), _>("404") }).await;
+///     assert_eq!(h.name(), "fetch-42");
+///     Ok(())
+/// })
+/// .await;
+/// assert!(matches!(r, Err(Failure::Child { child, .. }) if child == "fetch-42"));
+/// # }
+/// ```
+pub async fn spawn_named<F, T, E>(name: impl Into<Cow<'static, str>>, fut: F) -> ChildHandle<T>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Into<BoxError> + 'static,
+{
+    let name = name.into();
+    ensure_runtime("`warden::spawn` of child", &name);
+    let scope = Scope::current_or_global();
+    let got_slot = tokio::select! {
+        biased;
+        permit = scope.slots.acquire() => permit.map(tokio::sync::SemaphorePermit::forget).is_ok(),
+        () = scope.token().cancelled() => false,
+    };
+    if !got_slot {
+        return ChildHandle::refused(scope, name);
+    }
+    start(scope, name, fut)
+}
+
+/// [`spawn`] without waiting: fails with [`Failure::Overloaded`] when the current scope
+/// already has `max_children` live children.
+///
+/// Why: a server can shed load instead of queueing it.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use warden_runtime::{Failure, ScopeConfig, supervise, try_spawn};
+/// static ONE: ScopeConfig = ScopeConfig::new("one").max_children(1);
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let r: Result<(), Failure> = supervise(&ONE, async {
+///     let _busy = try_spawn(async { Ok::<_, Failure>(()) })?;
+///     let second = try_spawn(async { Ok::<_, Failure>(()) });
+///     assert!(matches!(second, Err(Failure::Overloaded { limit: 1, .. })));
+///     Ok(())
+/// })
+/// .await;
+/// assert!(r.is_ok());
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// [`Failure::Overloaded`] when no slot is free, [`Failure::Cancelled`] when the scope is
+/// aborting its children.
+///
+/// # Panics
+///
+/// Outside a Tokio runtime, with a message that names the fix.
+pub fn try_spawn<F, T, E>(fut: F) -> Result<ChildHandle<T>, Failure>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Into<BoxError> + 'static,
+{
+    try_spawn_named("child", fut)
+}
+
+/// [`try_spawn`] with a name that failures and logs show.
+///
+/// # Errors
+///
+/// As [`try_spawn`].
+///
+/// # Panics
+///
+/// Outside a Tokio runtime, with a message that names the fix.
+pub fn try_spawn_named<F, T, E>(
+    name: impl Into<Cow<'static, str>>,
+    fut: F,
+) -> Result<ChildHandle<T>, Failure>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Into<BoxError> + 'static,
+{
+    let name = name.into();
+    ensure_runtime("`warden::try_spawn` of child", &name);
+    let scope = Scope::current_or_global();
+    match scope.slots.try_acquire() {
+        Ok(permit) => permit.forget(),
+        Err(TryAcquireError::NoPermits) => {
+            return Err(Failure::Overloaded {
+                name: Cow::Borrowed(scope.name),
+                limit: scope.max_children,
+            });
+        }
+        Err(TryAcquireError::Closed) => {
+            return Err(Failure::Cancelled {
+                scope: Cow::Borrowed(scope.name),
+            });
+        }
+    }
+    let handle = start(scope, name, fut);
+    if handle.rx.is_none() {
+        return Err(Failure::Cancelled {
+            scope: Cow::Borrowed(handle.scope.name),
+        });
+    }
+    Ok(handle)
+}
+
+/// Registers and starts a child that holds one slot of `scope`.
+fn start<F, T, E>(scope: Arc<Scope>, name: Cow<'static, str>, fut: F) -> ChildHandle<T>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Into<BoxError> + 'static,
+{
+    // Children and the scope's driver listen to this token: it must exist before they start.
+    scope.token();
+    let Some(id) = scope.register(name.clone()) else {
+        scope.slots.add_permits(1);
+        return ChildHandle::refused(scope, name);
+    };
+    let (tx, rx) = oneshot::channel();
+    let guard = ChildGuard {
+        scope: Arc::clone(&scope),
+        id,
+        name: name.clone(),
+    };
+    let task = CURRENT
+        .scope(Arc::clone(&scope), run_child(guard, fut, tx))
+        .instrument(tracing::Span::current());
+    let abort = tokio::spawn(task).abort_handle();
+    scope.attach(id, &abort);
+    ChildHandle {
+        rx: Some(rx),
+        scope,
+        name,
+        abort: Some(abort),
+    }
+}
+
+/// Frees the child's slot when its task ends in any way: returned, panicked or aborted.
+struct ChildGuard {
+    scope: Arc<Scope>,
+    id: u64,
+    name: Cow<'static, str>,
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        self.scope.child_done(self.id);
+    }
+}
+
+async fn run_child<F, T, E>(guard: ChildGuard, fut: F, tx: oneshot::Sender<ChildResult<T>>)
+where
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
+{
+    let result = match AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.into()),
+        Err(panic) => Err(Box::new(Failure::from_panic(guard.name.clone(), &*panic)) as BoxError),
+    };
+    if let Err(error) = &result {
+        if !guard.scope.is_echo(error) {
+            guard.scope.count_failure();
+        }
+    }
+    // Exactly one side gets the result: the handle (if still alive) or, else, the scope.
+    if let Err(Err(error)) = tx.send(result) {
+        guard.scope.report(guard.name.clone(), error);
+    }
+    drop(guard);
+}
+
+/// The handle of a child: await it for the child's value or failure, or drop it to leave the
+/// child to its scope.
+///
+/// Why: ownership of a failure is explicit. Awaiting takes it (the scope will not report it);
+/// dropping the handle before the child finished gives it back to the scope.
+///
+/// Awaiting yields `Ok(value)`, `Err(Failure::Child { error, .. })` for the child's error or
+/// panic (then `error` is a [`Failure::Panicked`]), or `Err(Failure::Cancelled)` when the child
+/// was aborted or never started.
+#[must_use = "drop the handle explicitly to leave the child to its scope"]
+pub struct ChildHandle<T> {
+    rx: Option<oneshot::Receiver<ChildResult<T>>>,
+    scope: Arc<Scope>,
+    name: Cow<'static, str>,
+    abort: Option<AbortHandle>,
+}
+
+impl<T> ChildHandle<T> {
+    fn refused(scope: Arc<Scope>, name: Cow<'static, str>) -> Self {
+        ChildHandle {
+            rx: None,
+            scope,
+            name,
+            abort: None,
+        }
+    }
+
+    /// The child's name (`"child"` unless it was spawned with a name).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Aborts the child now, at its current await; awaiting then yields `Failure::Cancelled`.
+    pub fn abort(&self) {
+        if let Some(a) = &self.abort {
+            a.abort();
+        }
+    }
+
+    /// True once the child's task ended.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.abort.as_ref().is_none_or(AbortHandle::is_finished)
+    }
+}
+
+impl<T> std::fmt::Debug for ChildHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChildHandle")
+            .field("scope", &self.scope.name)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Future for ChildHandle<T> {
+    type Output = Result<T, Failure>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let scope = Cow::Borrowed(this.scope.name);
+        let Some(rx) = this.rx.as_mut() else {
+            return Poll::Ready(Err(Failure::Cancelled { scope }));
+        };
+        let received = ready!(Pin::new(rx).poll(cx));
+        this.rx = None;
+        Poll::Ready(match received {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(error)) => Err(Failure::Child {
+                scope,
+                child: this.name.clone(),
+                error,
+            }),
+            Err(_) => Err(Failure::Cancelled { scope }),
+        })
+    }
+}
+
+impl<T> Drop for ChildHandle<T> {
+    fn drop(&mut self) {
+        if let Some(mut rx) = self.rx.take() {
+            rx.close();
+            if let Ok(Err(error)) = rx.try_recv() {
+                self.scope.report(self.name.clone(), error);
+            }
+        }
+    }
+}
