@@ -34,7 +34,8 @@ enum Mode {
 ///
 /// static WORKER: ScopeConfig = ScopeConfig::new("worker").restart(
 ///     RestartPolicy::on_failure()
-///         .max_restarts(5, Duration::from_secs(10))
+///         .max_restarts(5)
+///         .within(Duration::from_secs(10))
 ///         .backoff(Duration::from_millis(50), Duration::from_secs(2)),
 /// );
 /// assert!(WORKER.restart_policy().is_some());
@@ -70,10 +71,17 @@ impl RestartPolicy {
         p
     }
 
-    /// At most `max` restarts within any period of `within`; one more returns the last result.
+    /// At most `max` restarts within any period of [`within`](Self::within); one more returns
+    /// the last result.
     #[must_use]
-    pub const fn max_restarts(mut self, max: u32, within: Duration) -> Self {
+    pub const fn max_restarts(mut self, max: u32) -> Self {
         self.max_restarts = max;
+        self
+    }
+
+    /// The period over which [`max_restarts`](Self::max_restarts) counts.
+    #[must_use]
+    pub const fn within(mut self, within: Duration) -> Self {
         self.within = within;
         self
     }

@@ -57,8 +57,11 @@ async fn transient_does_not_restart_after_ok() {
 
 #[tokio::test(start_paused = true)]
 async fn permanent_restarts_after_ok_until_the_intensity_is_reached() {
-    static CFG: ScopeConfig = ScopeConfig::new("permanent")
-        .restart(RestartPolicy::always().max_restarts(4, Duration::from_secs(60)));
+    static CFG: ScopeConfig = ScopeConfig::new("permanent").restart(
+        RestartPolicy::always()
+            .max_restarts(4)
+            .within(Duration::from_secs(60)),
+    );
     let (capture, _g) = Capture::install();
     let mut attempts = 0u32;
     let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
@@ -79,8 +82,11 @@ async fn permanent_restarts_after_ok_until_the_intensity_is_reached() {
 
 #[tokio::test(start_paused = true)]
 async fn intensity_exceeded_returns_the_last_failure() {
-    static CFG: ScopeConfig = ScopeConfig::new("crashy")
-        .restart(RestartPolicy::on_failure().max_restarts(2, Duration::from_secs(10)));
+    static CFG: ScopeConfig = ScopeConfig::new("crashy").restart(
+        RestartPolicy::on_failure()
+            .max_restarts(2)
+            .within(Duration::from_secs(10)),
+    );
     let (capture, _g) = Capture::install();
     let mut attempts = 0u32;
     let r: Result<(), BoxError> = bounded(supervise_restarting(&CFG, || {
@@ -99,8 +105,11 @@ async fn intensity_exceeded_returns_the_last_failure() {
 
 #[tokio::test(start_paused = true)]
 async fn restarts_outside_the_period_do_not_count() {
-    static CFG: ScopeConfig = ScopeConfig::new("spaced")
-        .restart(RestartPolicy::on_failure().max_restarts(1, Duration::from_millis(100)));
+    static CFG: ScopeConfig = ScopeConfig::new("spaced").restart(
+        RestartPolicy::on_failure()
+            .max_restarts(1)
+            .within(Duration::from_millis(100)),
+    );
     let mut attempts = 0u32;
     let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
         attempts += 1;
@@ -119,7 +128,8 @@ async fn restarts_outside_the_period_do_not_count() {
 async fn backoff_delays_grow_and_stay_within_bounds() {
     static CFG: ScopeConfig = ScopeConfig::new("backoff").restart(
         RestartPolicy::on_failure()
-            .max_restarts(6, Duration::from_secs(3600))
+            .max_restarts(6)
+            .within(Duration::from_secs(3600))
             .backoff(Duration::from_millis(10), Duration::from_secs(1)),
     );
     let starts = Arc::new(Mutex::new(Vec::new()));
@@ -149,8 +159,11 @@ async fn backoff_delays_grow_and_stay_within_bounds() {
 
 #[tokio::test(start_paused = true)]
 async fn a_cancelled_attempt_is_not_restarted() {
-    static CFG: ScopeConfig = ScopeConfig::new("cancelled")
-        .restart(RestartPolicy::always().max_restarts(10, Duration::from_secs(60)));
+    static CFG: ScopeConfig = ScopeConfig::new("cancelled").restart(
+        RestartPolicy::always()
+            .max_restarts(10)
+            .within(Duration::from_secs(60)),
+    );
     let mut attempts = 0u32;
     let r: Result<(), BoxError> = bounded(supervise_restarting(&CFG, || {
         attempts += 1;

@@ -27,9 +27,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(parsed) => parsed,
         Err(error) => return super::unparsed(item, &error),
     };
-    let krate = args.krate.as_ref().map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
+    let krate = args
+        .krate
+        .as_ref()
+        .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
     let placement = target::for_each_fn(&mut parsed, "supervised", &mut |function| {
-        let Some(shape) = common::async_shape(function, "supervised", &mut report) else { return };
+        let Some(shape) = common::async_shape(function, "supervised", &mut report) else {
+            return;
+        };
         common::check_tasks(function, true, &mut report);
         if let Err(error) = validate(&args, function, &shape) {
             report.error(error);
@@ -37,7 +42,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         let output = shape.output(function.sig);
         let result_span = common::return_type_span(&output, function.sig);
-        expand::supervised::supervised(&args, &krate, function.sig, function.block, &shape, result_span);
+        expand::supervised::supervised(
+            &args,
+            &krate,
+            function.sig,
+            function.block,
+            &shape,
+            result_span,
+        );
         if args.restart.is_some() {
             drop_mut_from_arguments(function);
         }
@@ -72,14 +84,20 @@ fn validate(args: &SupervisedArgs, function: &FnItem<'_>, shape: &AsyncShape) ->
                 FnArg::Receiver(r) if r.reference.is_none() => {
                     Some("`self` by value cannot be handed to each attempt again: take `&self`")
                 }
-                FnArg::Typed(t) if !matches!(&*t.pat, Pat::Ident(_)) => {
-                    Some("each attempt gets a clone of every argument, so give this argument a plain name")
-                }
+                FnArg::Typed(t) if !matches!(&*t.pat, Pat::Ident(_)) => Some(
+                    "each attempt gets a clone of every argument, so give this argument a plain name",
+                ),
                 _ => None,
             };
             if let Some(problem) = problem {
-                let mut error = syn::Error::new_spanned(arg, format!("`#[supervised]` restarts this fn: {problem}"));
-                error.combine(syn::Error::new(restart.span(), "restarts are turned on here"));
+                let mut error = syn::Error::new_spanned(
+                    arg,
+                    format!("`#[supervised]` restarts this fn: {problem}"),
+                );
+                error.combine(syn::Error::new(
+                    restart.span(),
+                    "restarts are turned on here",
+                ));
                 return Err(error);
             }
         }

@@ -24,7 +24,11 @@ pub(crate) fn supervised(
         static #scope: #krate::__private::ScopeConfig = #config;
     };
     let restarts = args.restart.is_some();
-    let clones = if restarts { clone_arguments(sig) } else { TokenStream::new() };
+    let clones = if restarts {
+        clone_arguments(sig)
+    } else {
+        TokenStream::new()
+    };
     wrap(sig, block, shape, &prelude, |future| {
         if restarts {
             quote_spanned! {result_span=>
@@ -46,7 +50,10 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
         Some(lit) => quote!(#lit),
         None => quote!(::core::concat!(::core::module_path!(), "::", #fn_name)),
     };
-    let span_name = args.name.clone().unwrap_or_else(|| LitStr::new(&fn_name, sig.ident.span()));
+    let span_name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| LitStr::new(&fn_name, sig.ident.span()));
     let mut config = quote! {
         #krate::__private::ScopeConfig::new(#name)
             .span(|| #krate::__private::tracing::info_span!(#span_name))
