@@ -188,7 +188,7 @@ impl Service {
     #[bounded(2)]
     async fn greet<T: std::fmt::Display + Send>(&self, who: T) -> String
     where
-        T: Sync,
+        Self: Sync,
     {
         tokio::task::yield_now().await;
         format!("{} {who}", self.prefix)

@@ -46,13 +46,15 @@ async fn awaited_children_return_their_values() {
 async fn child_fails(sibling_cancelled: Arc<AtomicUsize>) -> Result<(), AppError> {
     let flag = sibling_cancelled.clone();
     // Handles dropped at once: the scope owns both children.
-    let _ = warden::spawn(async move {
-        warden::cancelled().await;
-        flag.fetch_add(1, Ordering::SeqCst);
-        Ok::<_, Failure>(())
-    })
-    .await;
-    let _ = warden::spawn_named("failing", async { Err::<(), _>(AppError("boom".into())) }).await;
+    drop(
+        warden::spawn(async move {
+            warden::cancelled().await;
+            flag.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, Failure>(())
+        })
+        .await,
+    );
+    drop(warden::spawn_named("failing", async { Err::<(), _>(AppError("boom".into())) }).await);
     std::future::pending::<()>().await;
     Ok(())
 }

@@ -23,6 +23,7 @@ pub(crate) use calls::CustomBlocking;
 
 /// Which rule families to check.
 #[derive(Clone, Copy)]
+#[allow(clippy::struct_excessive_bools, reason = "one switch per rule family")]
 pub(crate) struct Checks<'a> {
     /// R1: blocking calls.
     pub(crate) blocking: bool,

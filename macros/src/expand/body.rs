@@ -94,7 +94,7 @@ pub(crate) enum AsyncShape {
     AsyncFn,
     /// A sync fn whose tail is `Box::pin(async move { .. })`, as `#[async_trait]` leaves it; the
     /// `Type` is the future's `Output`.
-    Boxed(Type),
+    Boxed(Box<Type>),
 }
 
 impl AsyncShape {
@@ -104,14 +104,14 @@ impl AsyncShape {
             return Some(AsyncShape::AsyncFn);
         }
         boxed_async_tail(block)?;
-        future_output(&sig.output).map(AsyncShape::Boxed)
+        future_output(&sig.output).map(|ty| AsyncShape::Boxed(Box::new(ty)))
     }
 
     /// The type the async code produces.
     pub(crate) fn output(&self, sig: &Signature) -> ReturnType {
         match self {
             AsyncShape::AsyncFn => sig.output.clone(),
-            AsyncShape::Boxed(ty) => ReturnType::Type(Default::default(), Box::new(ty.clone())),
+            AsyncShape::Boxed(ty) => ReturnType::Type(syn::token::RArrow::default(), ty.clone()),
         }
     }
 }

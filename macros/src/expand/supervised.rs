@@ -46,10 +46,10 @@ pub(crate) fn supervised(
 /// The `ScopeConfig` expression, a `const` builder chain.
 fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenStream {
     let fn_name = sig.ident.to_string();
-    let name = match &args.name {
-        Some(lit) => quote!(#lit),
-        None => quote!(::core::concat!(::core::module_path!(), "::", #fn_name)),
-    };
+    let name = args.name.as_ref().map_or_else(
+        || quote!(::core::concat!(::core::module_path!(), "::", #fn_name)),
+        |lit| quote!(#lit),
+    );
     let span_name = args
         .name
         .clone()
