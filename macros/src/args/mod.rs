@@ -5,7 +5,6 @@
 //! turn into a cascade of type errors.
 
 pub(crate) mod bounded;
-#[allow(dead_code)] // read by the run-time options (timeouts, slow-poll thresholds) as they land
 pub(crate) mod duration;
 pub(crate) mod no_blocking;
 pub(crate) mod supervised;

@@ -24,7 +24,17 @@ pub(crate) enum Detect {
     /// `detect`: use the process-wide default threshold.
     Default,
     /// `max_poll = "10ms"`: this threshold.
-    MaxPoll(#[allow(dead_code)] DurationLit),
+    MaxPoll(DurationLit),
+}
+
+impl Detect {
+    /// The fn's own threshold, `None` for the process-wide default.
+    pub(crate) fn max_poll(&self) -> Option<&DurationLit> {
+        match self {
+            Detect::Default => None,
+            Detect::MaxPoll(lit) => Some(lit),
+        }
+    }
 }
 
 /// Parsed `#[no_blocking(..)]` options.

@@ -4,11 +4,12 @@ use syn::meta::ParseNestedMeta;
 use syn::{LitInt, LitStr};
 
 use super::duration::DurationLit;
+use super::no_blocking::Detect;
 use super::{parse_crate_path, set_once, unknown};
 
 const VALID: &str = "`timeout = \"250ms\"`, `grace = \"5s\"`, `name = \"..\"`, `max_children = 64`, \
                      `restart = \"on_failure\" | \"always\"`, `max_restarts = 5`, `within = \"60s\"`, \
-                     `backoff = \"100ms..10s\"`, `crate = \"..\"`";
+                     `backoff = \"100ms..10s\"`, `detect`, `max_poll = \"10ms\"`, `crate = \"..\"`";
 
 /// When a finished body is run again.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -37,6 +38,8 @@ pub(crate) struct SupervisedArgs {
     pub(crate) max_restarts: Option<LitInt>,
     pub(crate) within: Option<DurationLit>,
     pub(crate) backoff: Option<Backoff>,
+    /// Slow-poll detection of the body.
+    pub(crate) detect: Option<Detect>,
     pub(crate) krate: Option<syn::Path>,
 }
 
@@ -81,6 +84,12 @@ impl SupervisedArgs {
             "backoff" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 set_once(&mut self.backoff, backoff(&lit)?, meta)
+            }
+            "detect" => set_once(&mut self.detect, Detect::Default, meta),
+            "max_poll" => {
+                let threshold = Detect::MaxPoll(duration(meta)?);
+                set_once(&mut self.detect, threshold, meta)
+                    .map_err(|_| meta.error("give either `detect` or `max_poll = \"..\"`, once"))
             }
             "crate" => set_once(&mut self.krate, parse_crate_path(meta)?, meta),
             _ => Err(unknown(meta, "supervised", VALID)),

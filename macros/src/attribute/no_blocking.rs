@@ -1,12 +1,14 @@
 //! `#[no_blocking]`: R1 (no blocking calls) and R2 (no lock guard across `.await`).
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use syn::Item;
 
 use crate::analysis::{self, Checks, CustomBlocking};
 use crate::args::no_blocking::{Mode, NoBlockingArgs};
 use crate::args::parse_or_default;
+use crate::expand;
+use crate::expand::body::AsyncShape;
 use crate::markers;
 use crate::report::Report;
 use crate::target::{self, Placement};
@@ -30,6 +32,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         queues: false,
         custom: &custom,
     };
+    let krate = args
+        .krate
+        .as_ref()
+        .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
     let mut direct_without_async = None;
     let placement = target::for_each_fn(&mut parsed, "no_blocking", &mut |function| {
         if markers::is_allowed(function.attrs) {
@@ -48,6 +54,20 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let warnings = report.findings(found.findings, args.mode == Mode::Warn);
         markers::strip(function);
         function.block.stmts.splice(0..0, warnings);
+        if let Some(detect) = &args.detect {
+            match AsyncShape::of(function.sig, function.block) {
+                Some(shape) => {
+                    expand::detect::detect(detect.max_poll(), &krate, function.sig, function.block, &shape);
+                }
+                None if found.has_async_code => report.error(syn::Error::new(
+                    function.sig.fn_token.span,
+                    "slow-poll detection times the polls of an `async fn`, and this fn is not async; \
+                     if `#[tokio::main]` or `#[tokio::test]` is written above `#[no_blocking]`, write \
+                     `#[no_blocking]` above them",
+                )),
+                None => {}
+            }
+        }
     });
     match placement {
         Ok(Placement::Fn) => {

@@ -40,6 +40,15 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             report.error(error);
             return;
         }
+        if let Some(detect) = &args.detect {
+            expand::detect::detect(
+                detect.max_poll(),
+                &krate,
+                function.sig,
+                function.block,
+                &shape,
+            );
+        }
         let output = shape.output(function.sig);
         let result_span = common::return_type_span(&output, function.sig);
         expand::supervised::supervised(

@@ -149,7 +149,8 @@ pub(crate) fn wrap(
     }
 }
 
-/// The argument of a trailing `Box::pin(async ..)`.
+/// The argument of a trailing `Box::pin(..)`: `#[async_trait]`'s async block, or what an earlier
+/// warden attribute wrapped it in.
 fn boxed_async_tail(block: &Block) -> Option<&syn::Expr> {
     let Some(syn::Stmt::Expr(syn::Expr::Call(call), None)) = block.stmts.last() else {
         return None;
@@ -165,7 +166,7 @@ fn boxed_async_tail(block: &Block) -> Option<&syn::Expr> {
         .collect::<Vec<_>>()
         .ends_with(&["Box".to_owned(), "pin".to_owned()]);
     match (is_box_pin, call.args.first(), call.args.len()) {
-        (true, Some(arg @ syn::Expr::Async(_)), 1) => Some(arg),
+        (true, Some(arg), 1) => Some(arg),
         _ => None,
     }
 }

@@ -2,4 +2,5 @@
 
 pub(crate) mod body;
 pub(crate) mod bounded;
+pub(crate) mod detect;
 pub(crate) mod supervised;
