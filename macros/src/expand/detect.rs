@@ -18,13 +18,13 @@ pub(crate) fn detect(
 ) {
     let site = Ident::new("__WARDEN_POLLS", Span::mixed_site());
     let fn_name = sig.ident.to_string();
-    let threshold = match max_poll {
-        Some(lit) => {
+    let threshold = max_poll.map_or_else(
+        || quote!(::core::option::Option::None),
+        |lit| {
             let (secs, nanos) = lit.parts();
             quote_spanned!(lit.lit.span()=> ::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+        },
+    );
     let here = sig.ident.span();
     let prelude = quote_spanned! {here=>
         static #site: #krate::__private::PollSite = #krate::__private::PollSite::new(
