@@ -12,10 +12,18 @@ use syn::{Block, ReturnType, Signature, Type};
 
 /// `async move { <fake return edge> <body> }` for the fn `sig` with body `block`.
 pub(crate) fn async_block(sig: &Signature, block: &Block) -> TokenStream {
-    let stmts = &block.stmts;
+    // Leading items (an inner attribute's statics) stay first: items after statements would
+    // trip `clippy::items_after_statements` in the user's crate.
+    let items = block
+        .stmts
+        .iter()
+        .take_while(|stmt| matches!(stmt, syn::Stmt::Item(_)))
+        .count();
+    let (items, stmts) = block.stmts.split_at(items);
     let edge = fake_return_edge(&sig.output);
     quote_spanned! {block.span()=>
         async move {
+            #(#items)*
             #edge
             #(#stmts)*
         }
