@@ -160,6 +160,26 @@ where
     run(cfg, body).await.into_result()
 }
 
+/// [`supervise`] with warden's own failure kept apart from the body's result, for generated
+/// code: it converts the failure with the fn's `From<Failure>` itself, so a missing impl is one
+/// error on the user's error type instead of several inside warden.
+///
+/// # Errors
+/// The [`Failure`] that ended the scope (a child, a panic, a timeout, a cancellation).
+pub async fn supervise_apart<T, E, Fut>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+) -> Result<Result<T, E>, Failure>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    match run(cfg, body).await {
+        Outcome::Ok(value) => Ok(Ok(value)),
+        Outcome::Err(error) => Ok(Err(error)),
+        Outcome::Failed(failure) => Err(failure),
+    }
+}
+
 /// How a scope ended: the body's value, the body's own error, or a warden failure.
 pub(crate) enum Outcome<T, E> {
     Ok(T),

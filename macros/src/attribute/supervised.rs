@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
 use syn::{FnArg, Item, Pat};
 
 use super::common;
@@ -51,6 +52,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         let output = shape.output(function.sig);
         let result_span = common::return_type_span(&output, function.sig);
+        let error_span = result_type(&output)
+            .and_then(|(_, error)| error)
+            .map(Spanned::span);
         expand::supervised::supervised(
             &args,
             &krate,
@@ -58,6 +62,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             function.block,
             &shape,
             result_span,
+            error_span,
         );
         if args.restart.is_some() {
             drop_mut_from_arguments(function);

@@ -17,6 +17,7 @@ pub(crate) fn supervised(
     block: &mut Block,
     shape: &AsyncShape,
     result_span: Span,
+    error_span: Option<Span>,
 ) {
     let scope = Ident::new("__WARDEN_SCOPE", Span::mixed_site());
     let config = config(args, krate, sig);
@@ -38,7 +39,19 @@ pub(crate) fn supervised(
                 })
             }
         } else {
-            quote_spanned!(result_span=> #krate::__private::supervise(&#scope, #future))
+            let failure = Ident::new("__warden_failure", Span::mixed_site());
+            let convert = error_span.map_or_else(
+                || quote!(::core::convert::From::from(#failure)),
+                |span| quote_spanned!(span=> ::core::convert::From::from(#failure)),
+            );
+            quote! {
+                async move {
+                    match #krate::__private::supervise_apart(&#scope, #future).await {
+                        ::core::result::Result::Ok(result) => result,
+                        ::core::result::Result::Err(#failure) => ::core::result::Result::Err(#convert),
+                    }
+                }
+            }
         }
     });
 }
