@@ -44,12 +44,16 @@ pub(crate) fn supervised(
                 || quote!(::core::convert::From::from(#failure)),
                 |span| quote_spanned!(span=> ::core::convert::From::from(#failure)),
             );
+            let result = Ident::new("__warden_result", Span::mixed_site());
             quote! {
                 async move {
-                    match #krate::__private::supervise_apart(&#scope, #future).await {
+                    // `E` may be `Failure` itself.
+                    #[allow(clippy::useless_conversion)]
+                    let #result = match #krate::__private::supervise_apart(&#scope, #future).await {
                         ::core::result::Result::Ok(result) => result,
                         ::core::result::Result::Err(#failure) => ::core::result::Result::Err(#convert),
-                    }
+                    };
+                    #result
                 }
             }
         }
