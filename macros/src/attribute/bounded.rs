@@ -26,8 +26,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         .krate
         .as_ref()
         .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
+    let direct = matches!(parsed, Item::Fn(_));
     let placement = target::for_each_fn(&mut parsed, "bounded", &mut |function| {
-        let Some(shape) = common::async_shape(function, "bounded", &mut report) else {
+        let Some(shape) = common::async_shape(function, "bounded", direct, &mut report) else {
             return;
         };
         common::check_tasks(function, false, &mut report);

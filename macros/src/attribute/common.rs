@@ -9,14 +9,16 @@ use crate::expand::body::AsyncShape;
 use crate::report::Report;
 use crate::target::FnItem;
 
-/// The fn's async code, or an error that says where the attribute must go.
+/// The fn's async code. A sync fn is an error that says where the attribute must go when the
+/// attribute is on the fn itself (`direct`), and is left alone inside an `impl` or `mod`.
 pub(crate) fn async_shape(
     function: &FnItem<'_>,
     attribute: &str,
+    direct: bool,
     report: &mut Report,
 ) -> Option<AsyncShape> {
     let shape = AsyncShape::of(function.sig, function.block);
-    if shape.is_none() {
+    if shape.is_none() && direct {
         report.error(syn::Error::new(
             function.sig.fn_token.span,
             format!(

@@ -32,8 +32,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         .krate
         .as_ref()
         .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
+    let direct = matches!(parsed, Item::Fn(_));
     let placement = target::for_each_fn(&mut parsed, "supervised", &mut |function| {
-        let Some(shape) = common::async_shape(function, "supervised", &mut report) else {
+        let Some(shape) = common::async_shape(function, "supervised", direct, &mut report) else {
             return;
         };
         common::check_tasks(function, true, &mut report);
