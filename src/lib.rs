@@ -2,8 +2,14 @@
 //!
 //! See the README for the guide.
 
+#[doc = include_str!("../docs/bounded.md")]
 #[doc(inline)]
-pub use warden_macros::{allow_blocking, bounded, no_blocking, supervised};
+pub use warden_macros::bounded;
+#[doc = include_str!("../docs/supervised.md")]
+#[doc(inline)]
+pub use warden_macros::supervised;
+#[doc(inline)]
+pub use warden_macros::{allow_blocking, no_blocking};
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
 #[doc(inline)]
