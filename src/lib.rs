@@ -1,6 +1,4 @@
-//! warden: attribute macros that make async Rust services obey a written set of concurrency rules.
-//!
-//! See the README for the guide.
+#![doc = include_str!("../README.md")]
 
 #[doc = include_str!("../docs/bounded.md")]
 #[doc(inline)]
