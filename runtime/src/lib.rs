@@ -1,5 +1,11 @@
 //! Run-time support of warden. Use it through the `warden` crate: its macros generate calls into
 //! this crate, and everything public here can also be called by hand.
+//!
+//! Supervision: [`supervise`] runs a body as a scope that owns the children it [`spawn`]s; a
+//! child's failure is returned by whoever awaits its [`ChildHandle`] or, if nobody does, by the
+//! scope (which cancels the rest). [`cancelled`], [`is_cancelled`] and [`current_token`] let
+//! code see its scope's cancellation; [`supervise_restarting`] follows a [`RestartPolicy`];
+//! [`Root`] runs `main` and shuts the whole tree down on a signal or a [`ShutdownHandle`].
 
 pub mod bound;
 mod cancel;

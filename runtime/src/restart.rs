@@ -173,17 +173,8 @@ where
         };
         let parent = Scope::current();
         if parent.as_deref().is_some_and(Scope::is_cancelled) {
-            if let Some(error) = failure {
-                tracing::error!(
-                    scope = cfg.name(),
-                    attempt,
-                    error,
-                    "warden: scope failed while cancelled"
-                );
-            }
-            return Err(E::from(Failure::Cancelled {
-                scope: cfg.name().into(),
-            }));
+            // Shutting down: no restart, and this attempt's result is the answer.
+            return outcome.into_result();
         }
 
         let now = Instant::now();

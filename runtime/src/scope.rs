@@ -302,7 +302,6 @@ impl Scope {
     /// A child ended (finished, panicked or aborted): frees its slot and wakes waiters.
     pub(crate) fn child_done(&self, id: u64) {
         self.lock().children.remove(&id);
-        self.slots.add_permits(1);
         LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
         if let Some(root) = self.tree_root() {
             if root.tree_live.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -312,6 +311,8 @@ impl Scope {
         if self.live.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.idle.notify_waiters();
         }
+        // Last: a spawner woken by this slot must not count this child as live too.
+        self.slots.add_permits(1);
     }
 
     /// Counts a child that ended in failure.

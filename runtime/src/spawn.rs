@@ -52,13 +52,13 @@ type ChildResult<T> = Result<T, BoxError>;
 /// assert!(r.is_ok());
 /// # }
 /// ```
-pub async fn spawn<F, T, E>(fut: F) -> ChildHandle<T>
+pub fn spawn<F, T, E>(fut: F) -> impl Future<Output = ChildHandle<T>>
 where
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
     E: Into<BoxError> + 'static,
 {
-    spawn_named("child", fut).await
+    spawn_named("child", fut)
 }
 
 /// [`spawn`] with a name that failures and logs show.
@@ -78,24 +78,31 @@ where
 /// assert!(matches!(r, Err(Failure::Child { child, .. }) if child == "fetch-42"));
 /// # }
 /// ```
-pub async fn spawn_named<F, T, E>(name: impl Into<Cow<'static, str>>, fut: F) -> ChildHandle<T>
+#[allow(clippy::async_yields_async)] // the handle is a future on purpose: the child's result
+pub fn spawn_named<F, T, E>(
+    name: impl Into<Cow<'static, str>>,
+    fut: F,
+) -> impl Future<Output = ChildHandle<T>>
 where
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
     E: Into<BoxError> + 'static,
 {
     let name = name.into();
-    ensure_runtime("`warden::spawn` of child", &name);
-    let scope = Scope::current_or_global();
-    let got_slot = tokio::select! {
-        biased;
-        permit = scope.slots.acquire() => permit.map(tokio::sync::SemaphorePermit::forget).is_ok(),
-        () = scope.token().cancelled() => false,
-    };
-    if !got_slot {
-        return ChildHandle::refused(scope, name);
+    // Not an `async fn`: the child's future is stored once until it is spawned.
+    async move {
+        ensure_runtime("`warden::spawn` of child", &name);
+        let scope = Scope::current_or_global();
+        let got_slot = tokio::select! {
+            biased;
+            permit = scope.slots.acquire() => permit.map(tokio::sync::SemaphorePermit::forget).is_ok(),
+            () = scope.token().cancelled() => false,
+        };
+        if !got_slot {
+            return ChildHandle::refused(scope, name);
+        }
+        start(scope, name, fut)
     }
-    start(scope, name, fut)
 }
 
 /// [`spawn`] without waiting: fails with [`Failure::Overloaded`] when the current scope

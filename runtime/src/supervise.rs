@@ -1,22 +1,24 @@
 //! Running a supervised body: inline in the caller's task, with its scope, timeout, panic capture
 //! and the wait for its children.
 
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::pin;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use futures::FutureExt as _;
-use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
+use futures::future::{CatchUnwind, Fuse, OptionFuture};
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::WaitForCancellationFutureOwned;
+use tracing::instrument::Instrumented;
 use tracing::{Instrument as _, Span};
 
 use crate::failure::Failure;
 use crate::restart::RestartPolicy;
 use crate::scope::{
-    CURRENT, DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, Kind, Scope, ScopeGuard, ensure_runtime,
+    CURRENT, DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, Kind, Scope, ensure_runtime, log_failure,
 };
 
 /// How one supervised fn runs: built once, in a `static`, by generated code or by hand.
@@ -118,8 +120,9 @@ impl ScopeConfig {
 /// Runs `body` as a supervised scope and returns its value or the scope's first failure.
 ///
 /// Why: a fn whose spawned children cannot outlive it, whose panic becomes an error and whose
-/// cancellation reaches every child. The body runs inline in the caller's task; a call that
-/// spawns no child allocates once.
+/// cancellation reaches every child. The body runs inline in the caller's task (no spawn); a
+/// call that spawns no child allocates once; the returned future is the body's size plus a
+/// constant. The scope starts at the first poll (its parent is the scope polling it).
 ///
 /// - The body's `Ok` is returned after every child finished; if an unowned child failed first,
 ///   `Err(Failure::Child)` instead.
@@ -129,6 +132,7 @@ impl ScopeConfig {
 ///   drops the body at its current await, gives children `grace`, aborts the rest and returns
 ///   [`Failure::Cancelled`] (or the child failure that caused it).
 /// - The timeout returns [`Failure::TimedOut`] the same way.
+/// - Dropping the returned future cancels the scope and aborts its children at once.
 ///
 /// # Errors
 ///
@@ -136,7 +140,7 @@ impl ScopeConfig {
 ///
 /// # Panics
 ///
-/// Outside a Tokio runtime, with a message that names the fix.
+/// When first polled outside a Tokio runtime, with a message that names the fix.
 ///
 /// ```
 /// use warden_runtime::{Failure, ScopeConfig, supervise};
@@ -152,12 +156,15 @@ impl ScopeConfig {
 /// assert_eq!(r.unwrap(), 42);
 /// # }
 /// ```
-pub async fn supervise<T, E, Fut>(cfg: &'static ScopeConfig, body: Fut) -> Result<T, E>
+pub fn supervise<T, E, Fut>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+) -> impl Future<Output = Result<T, E>>
 where
     Fut: Future<Output = Result<T, E>>,
     E: From<Failure>,
 {
-    run(cfg, body).await.into_result()
+    run(cfg, body).map(Outcome::into_result)
 }
 
 /// [`supervise`] with warden's own failure kept apart from the body's result, for generated
@@ -166,18 +173,18 @@ where
 ///
 /// # Errors
 /// The [`Failure`] that ended the scope (a child, a panic, a timeout, a cancellation).
-pub async fn supervise_apart<T, E, Fut>(
+pub fn supervise_apart<T, E, Fut>(
     cfg: &'static ScopeConfig,
     body: Fut,
-) -> Result<Result<T, E>, Failure>
+) -> impl Future<Output = Result<Result<T, E>, Failure>>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    match run(cfg, body).await {
+    run(cfg, body).map(|outcome| match outcome {
         Outcome::Ok(value) => Ok(Ok(value)),
         Outcome::Err(error) => Ok(Err(error)),
         Outcome::Failed(failure) => Err(failure),
-    }
+    })
 }
 
 /// How a scope ended: the body's value, the body's own error, or a warden failure.
@@ -198,19 +205,61 @@ impl<T, E: From<Failure>> Outcome<T, E> {
 }
 
 /// One run of a scope, shared by `supervise` and `supervise_restarting`.
-pub(crate) async fn run<T, E, Fut>(cfg: &'static ScopeConfig, body: Fut) -> Outcome<T, E>
+pub(crate) fn run<T, E, Fut>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+) -> Instrumented<Supervised<Fut, T, E>>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    ensure_runtime("`#[supervised]` fn", cfg.name);
-    let scope = Scope::new(
-        cfg.name,
-        Kind::Supervised,
-        Scope::current(),
-        cfg.max_children,
-        None,
-    );
-    drive(cfg, scope, body).instrument(cfg.make_span()).await
+    Supervised {
+        cfg,
+        scope: None,
+        body: AssertUnwindSafe(body).catch_unwind().fuse(),
+        sleep: None.into(),
+        waiter: None.into(),
+        on_own: false,
+        deadline: None,
+        draining: None,
+        partial: None,
+    }
+    .instrument(cfg.make_span())
+}
+
+/// The phase after the body: waiting for (or draining) the children. Only scopes that had
+/// children get there, so it is boxed to keep every call's future small.
+type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
+
+pin_project_lite::pin_project! {
+    /// A supervised call in flight: races the body against cancellation and the timeout, then
+    /// waits for the children. Hand-written (not an `async fn`) so the body is stored once.
+    pub(crate) struct Supervised<Fut, T, E> {
+        cfg: &'static ScopeConfig,
+        // Created at the first poll, under the scope that polls it.
+        scope: Option<Arc<Scope>>,
+        #[pin]
+        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
+        #[pin]
+        sleep: OptionFuture<Sleep>,
+        #[pin]
+        waiter: OptionFuture<WaitForCancellationFutureOwned>,
+        // True once `waiter` listens to the scope's own token (not the parent's).
+        on_own: bool,
+        deadline: Option<Instant>,
+        draining: Option<Draining>,
+        // The body's result, kept while the children are waited for.
+        partial: Option<Outcome<T, E>>,
+    }
+
+    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            // Dropped before it finished (it lost a `select!`): no child may outlive it.
+            if let Some(scope) = this.scope.take() {
+                scope.abandon();
+            }
+        }
+    }
 }
 
 /// How the body's race against cancellation and the timeout ended.
@@ -220,101 +269,167 @@ enum First<R> {
     TimedOut,
 }
 
-async fn drive<T, E, Fut>(cfg: &ScopeConfig, scope: Arc<Scope>, body: Fut) -> Outcome<T, E>
+impl<Fut, T, E> Future for Supervised<Fut, T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    let guard = ScopeGuard::new(&scope);
-    let deadline = cfg.timeout.map(|d| Instant::now() + d);
-    let body = CURRENT.scope(Arc::clone(&scope), AssertUnwindSafe(body).catch_unwind());
+    type Output = Outcome<T, E>;
 
-    let mut value = None;
-    let mut body_err = None;
-    let mut failure = None;
-    match race(&scope, body, deadline).await {
-        First::Body(Ok(Ok(v))) => value = Some(v),
-        First::Body(Ok(Err(e))) => {
-            if let Some(first) = scope.close_slot() {
-                crate::scope::log_failure(cfg.name, &first);
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if this.scope.is_none() {
+            let cfg = *this.cfg;
+            ensure_runtime("`#[supervised]` fn", cfg.name);
+            let scope = Scope::new(
+                cfg.name,
+                Kind::Supervised,
+                Scope::current(),
+                cfg.max_children,
+                None,
+            );
+            if let Some(after) = cfg.timeout {
+                let deadline = Instant::now() + after;
+                *this.deadline = Some(deadline);
+                this.sleep
+                    .set(Some(tokio::time::sleep_until(deadline)).into());
             }
-            body_err = Some(e);
+            // Without its own token yet, the scope is cancelled through its parent's token (a
+            // parent in another task) or by its parent dropping it (a parent in this task).
+            if let Some(parent) = scope.parent_token() {
+                this.waiter
+                    .set(Some(parent.clone().cancelled_owned()).into());
+            }
+            *this.scope = Some(scope);
         }
-        First::Body(Err(panic)) => {
-            failure = Some(scope.claim(Failure::from_panic(cfg.name, &*panic)));
-        }
-        First::TimedOut => failure = Some(scope.claim(timed_out(cfg))),
-        First::Cancelled => failure = Some(scope.close_slot().unwrap_or_else(|| cancelled(cfg))),
-    }
+        let Some(scope) = this.scope.as_ref() else {
+            unreachable!("set above")
+        };
+        let cfg: &'static ScopeConfig = this.cfg;
 
-    if let Some(token) = scope.existing_token() {
-        // Only a scope that had children gets here: boxing this cold path keeps the future of
-        // every call small.
-        if value.is_some() {
-            failure = Box::pin(wait_children(cfg, &scope, token, deadline)).await;
-        } else {
-            token.cancel();
-            Box::pin(scope.drain_until(Instant::now() + cfg.grace)).await;
-        }
-    }
-    guard.disarm();
+        if this.draining.is_none() {
+            let first = loop {
+                if !*this.on_own {
+                    if let Some(own) = scope.existing_token() {
+                        this.waiter.set(Some(own.clone().cancelled_owned()).into());
+                        *this.on_own = true;
+                    }
+                }
+                if let Poll::Ready(Some(())) = this.waiter.as_mut().poll(cx) {
+                    break First::Cancelled;
+                }
+                if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
+                    break First::TimedOut;
+                }
+                let body = this.body.as_mut();
+                if let Poll::Ready(out) = CURRENT.sync_scope(Arc::clone(scope), || body.poll(cx)) {
+                    break First::Body(out);
+                }
+                // The body created the token (it spawned a child): listen to it before sleeping.
+                if !*this.on_own && scope.existing_token().is_some() {
+                    continue;
+                }
+                return Poll::Pending;
+            };
+            // The body (and all it owns) is dropped here, at its current await.
+            this.body.set(Fuse::terminated());
+            this.sleep.set(None.into());
+            this.waiter.set(None.into());
 
-    if let Some(e) = body_err {
-        return Outcome::Err(e);
+            let (partial, failure) = settle(cfg, scope, first);
+            let Some(token) = scope.existing_token() else {
+                // No child was ever spawned: done, nothing to wait for.
+                let scope = this.scope.take();
+                return Poll::Ready(conclude(cfg, scope.as_deref(), partial, failure));
+            };
+            let waits = matches!(partial, Some(Outcome::Ok(_)));
+            if !waits {
+                token.cancel();
+            }
+            *this.partial = match failure {
+                Some(f) => Some(Outcome::Failed(f)),
+                None => partial,
+            };
+            *this.draining = Some(Box::pin(finish_children(
+                cfg,
+                Arc::clone(scope),
+                waits,
+                *this.deadline,
+            )));
+        }
+
+        let Some(draining) = this.draining.as_mut() else {
+            unreachable!("set above")
+        };
+        let later = ready!(draining.as_mut().poll(cx));
+        *this.draining = None;
+        let scope = this.scope.take();
+        let partial = this.partial.take();
+        Poll::Ready(match (partial, later) {
+            (Some(Outcome::Ok(_)), Some(f)) => Outcome::Failed(f),
+            (partial, _) => conclude(cfg, scope.as_deref(), partial, None),
+        })
     }
-    match (failure.or_else(|| scope.close_slot()), value) {
-        (Some(f), _) => Outcome::Failed(f),
-        (None, Some(v)) => Outcome::Ok(v),
+}
+
+/// What the race left: the body's result, or the scope's own failure (the first failure wins:
+/// a child failure already in the slot is returned and the scope's own one logged).
+fn settle<T, E>(
+    cfg: &ScopeConfig,
+    scope: &Scope,
+    first: First<std::thread::Result<Result<T, E>>>,
+) -> (Option<Outcome<T, E>>, Option<Failure>) {
+    match first {
+        First::Body(Ok(Ok(v))) => (Some(Outcome::Ok(v)), None),
+        First::Body(Ok(Err(e))) => {
+            if let Some(earlier) = scope.close_slot() {
+                log_failure(cfg.name, &earlier);
+            }
+            (Some(Outcome::Err(e)), None)
+        }
+        First::Body(Err(panic)) => (
+            None,
+            Some(scope.claim(Failure::from_panic(cfg.name, &*panic))),
+        ),
+        First::TimedOut => (None, Some(scope.claim(timed_out(cfg)))),
+        First::Cancelled => (
+            None,
+            Some(scope.close_slot().unwrap_or_else(|| cancelled(cfg))),
+        ),
+    }
+}
+
+/// The final outcome: the body's error, else a failure (own or a child's), else the value.
+fn conclude<T, E>(
+    cfg: &ScopeConfig,
+    scope: Option<&Scope>,
+    partial: Option<Outcome<T, E>>,
+    failure: Option<Failure>,
+) -> Outcome<T, E> {
+    match (
+        partial,
+        failure.or_else(|| scope.and_then(Scope::close_slot)),
+    ) {
+        (Some(Outcome::Err(e)), _) => Outcome::Err(e),
+        (Some(Outcome::Failed(f)), _) | (_, Some(f)) => Outcome::Failed(f),
+        (Some(Outcome::Ok(v)), None) => Outcome::Ok(v),
         (None, None) => Outcome::Failed(cancelled(cfg)),
     }
 }
 
-/// Polls cancellation, the timeout and the body, in that order. The body (and everything it
-/// owns) is dropped when this returns.
-async fn race<B: Future>(scope: &Scope, body: B, deadline: Option<Instant>) -> First<B::Output> {
-    let mut body = pin!(body);
-    let mut sleep = pin!(deadline.map(tokio::time::sleep_until));
-    // Without its own token yet, the scope is cancelled only through its parent's token (a parent
-    // in another task) or by its parent dropping it (a parent in this task).
-    let mut waiter = pin!(scope.parent_token().map(CancellationToken::cancelled));
-    let mut on_own = false;
-    poll_fn(|cx| {
-        loop {
-            if !on_own {
-                if let Some(own) = scope.existing_token() {
-                    waiter.set(Some(own.cancelled()));
-                    on_own = true;
-                }
-            }
-            if let Some(w) = waiter.as_mut().as_pin_mut() {
-                if w.poll(cx).is_ready() {
-                    return Poll::Ready(First::Cancelled);
-                }
-            }
-            if let Some(s) = sleep.as_mut().as_pin_mut() {
-                if s.poll(cx).is_ready() {
-                    return Poll::Ready(First::TimedOut);
-                }
-            }
-            if let Poll::Ready(out) = body.as_mut().poll(cx) {
-                return Poll::Ready(First::Body(out));
-            }
-            // The body created the token (it spawned a child): listen to it before sleeping.
-            if !on_own && scope.existing_token().is_some() {
-                continue;
-            }
-            return Poll::Pending;
-        }
-    })
-    .await
-}
-
-/// The body returned `Ok`: waits for the children unless the scope is cancelled or times out.
-async fn wait_children(
-    cfg: &ScopeConfig,
-    scope: &Scope,
-    token: &CancellationToken,
+/// After the body: if it succeeded (`waits`), wait for the children unless the scope is
+/// cancelled or times out; else (already cancelled) give them the grace period and abort the
+/// rest. Returns a failure that happened meanwhile, if any.
+async fn finish_children(
+    cfg: &'static ScopeConfig,
+    scope: Arc<Scope>,
+    waits: bool,
     deadline: Option<Instant>,
 ) -> Option<Failure> {
+    let token = scope.token();
+    if !waits {
+        scope.drain_until(Instant::now() + cfg.grace).await;
+        return None;
+    }
     let expiry = async {
         match deadline {
             Some(d) => tokio::time::sleep_until(d).await,

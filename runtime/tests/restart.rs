@@ -201,3 +201,41 @@ async fn child_failure_restarts_the_scope() {
     .await;
     assert_eq!(r.expect("second attempt"), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn parent_cancellation_during_backoff_stops_restarting() {
+    static OUTER: ScopeConfig = ScopeConfig::new("outer");
+    static WORKER: ScopeConfig = ScopeConfig::new("worker").restart(
+        RestartPolicy::on_failure().backoff(Duration::from_secs(10), Duration::from_secs(10)),
+    );
+    let attempts = Arc::new(Mutex::new(0u32));
+    let a = attempts.clone();
+    let start = Instant::now();
+    let r: Result<(), Failure> = bounded(warden_runtime::supervise(&OUTER, async move {
+        let worker = spawn(async move {
+            let r: Result<(), BoxError> = supervise_restarting(&WORKER, || {
+                *a.lock().unwrap() += 1;
+                async { Err("down".into()) }
+            })
+            .await;
+            r
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(100)).await; // the worker is in its backoff
+        current_token().cancel();
+        let err = worker.await.expect_err("cancelled");
+        assert!(err.to_string().contains("cancelled"), "{err}");
+        Ok(())
+    }))
+    .await;
+    assert!(matches!(r, Err(Failure::Cancelled { .. })), "{r:?}");
+    assert_eq!(
+        *attempts.lock().unwrap(),
+        1,
+        "restarted although the parent was cancelled"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "waited out the backoff"
+    );
+}

@@ -526,3 +526,26 @@ async fn spans_are_named_by_the_config() {
         "{spans:?}"
     );
 }
+
+#[test]
+fn the_supervised_future_stores_the_body_once() {
+    // Regression: an `async fn` driver stored the body several times (5× its size per level).
+    static CFG: ScopeConfig = ScopeConfig::new("size");
+    let big = [0u8; 4096];
+    let body = async move {
+        tokio::task::yield_now().await;
+        Ok::<_, Failure>(big.len())
+    };
+    let body_size = std::mem::size_of_val(&body);
+    let scoped = supervise(&CFG, body);
+    let size = std::mem::size_of_val(&scoped);
+    assert!(
+        size <= body_size + 512,
+        "body {body_size} B, supervised {size} B"
+    );
+    let child = spawn(async move {
+        tokio::task::yield_now().await;
+        Ok::<_, Failure>(big.len())
+    });
+    assert!(std::mem::size_of_val(&child) <= body_size + 512);
+}

@@ -12,6 +12,15 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::DefaultGuard;
 use tracing::{Event, Level, Metadata, Subscriber};
 
+/// tracing caches each callsite's interest when the callsite is first hit. With a single
+/// registered dispatcher it asks only the hitting thread's default, so a test thread without a
+/// capture would disable a callsite for every other test. A second dispatcher that lives for the
+/// whole process (and receives nothing) makes tracing ask all of them.
+fn keep_callsites_enabled() {
+    static KEEP: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    KEEP.get_or_init(|| tracing::Dispatch::new(Capture::default()));
+}
+
 /// One recorded event: its level, its message and its other fields as `name=value` text.
 #[derive(Clone, Debug)]
 pub struct Captured {
@@ -38,6 +47,7 @@ pub struct Capture {
 impl Capture {
     /// Installs a capture for the current thread (tests on a current-thread runtime).
     pub fn install() -> (Self, DefaultGuard) {
+        keep_callsites_enabled();
         let capture = Capture::default();
         let guard = tracing::subscriber::set_default(capture.clone());
         (capture, guard)
