@@ -1,6 +1,9 @@
 //! The attributes compose: with each other in both orders, with `#[tracing::instrument]`,
 //! `#[async_trait]` (both orders), native async fn in traits, every receiver kind, generics and
-//! lifetimes, and `#[tokio::test]` written below them.
+//! lifetimes, and `#[tokio::test]` written below them. The user's strictest lints hold.
+
+#![deny(unused_qualifications)]
+#![forbid(unsafe_code)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
