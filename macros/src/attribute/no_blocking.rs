@@ -31,7 +31,6 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut direct_without_async = None;
     let placement = target::for_each_fn(&mut parsed, "no_blocking", &mut |function| {
         if markers::is_allowed(function.attrs) {
-            markers::strip(function);
             return;
         }
         let found = analysis::analyze(
@@ -44,7 +43,6 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             direct_without_async = Some(function.sig.fn_token.span);
         }
         let warnings = report.findings(found.findings, args.mode == Mode::Warn);
-        markers::strip(function);
         function.block.stmts.splice(0..0, warnings);
     });
     match placement {
@@ -60,7 +58,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(Placement::Container) => {}
         Err(error) => report.error(error),
     }
-    let mut tokens = parsed.into_token_stream();
+    let mut tokens = markers::strip(parsed.into_token_stream());
     tokens.extend(report.into_tokens());
     tokens
 }
