@@ -1,5 +1,4 @@
 // R1: reading the terminal: `stdin().read_line(..)` and `stdin().lines()`.
-use std::io::BufRead;
 
 #[warden::no_blocking]
 async fn prompt() -> std::io::Result<String> {

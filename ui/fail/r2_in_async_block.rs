@@ -1,14 +1,14 @@
-// R2: inside a spawned `async` block, the block's own guards are tracked.
-use std::sync::{Arc, Mutex};
+// R2: inside a nested `async` block, the block's own guards are tracked.
+use std::sync::Mutex;
 
 #[warden::no_blocking]
-async fn handler(state: Arc<Mutex<u64>>) {
-    let _ = tokio::spawn(async move {
+async fn handler(state: &Mutex<u64>) -> u64 {
+    let work = async {
         let guard = state.lock().unwrap();
         tokio::task::yield_now().await;
         *guard
-    })
-    .await;
+    };
+    work.await
 }
 
 fn main() {

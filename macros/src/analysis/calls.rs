@@ -8,7 +8,7 @@ use super::{Context, Position, Walker};
 use crate::finding::Finding;
 use crate::resolve::Certainty;
 use crate::rules::Rule;
-use crate::rules::blocking::{self, BlockingApi, OFFLOADING_CALLS};
+use crate::rules::blocking::{self, ALLOW, BlockingApi, OFFLOAD, OFFLOADING_CALLS};
 
 /// Methods whose receiver is a `Result` or `Option`: the receiver is not a future.
 const UNWRAPPING: &[&str] = &[
@@ -86,6 +86,10 @@ impl Walker<'_> {
         let method = call.method.to_string();
         let receiver = if UNWRAPPING.contains(&method.as_str()) {
             Position::Unwrapped
+        } else if matches!(position, Position::Awaited | Position::Argument) {
+            // `rx.recv().map(f).await`, `select(rx.recv().fuse(), ..)`: a chain that ends in a
+            // future may start with one.
+            Position::Argument
         } else {
             Position::Value
         };
@@ -156,8 +160,7 @@ impl Walker<'_> {
         let shown = format!(".{name}()");
         if let Some(root) = self.chain_root(&call.receiver) {
             if let Some(api) = blocking::by_method_on(&name, &root) {
-                let root_name = root.rsplit("::").nth(1).unwrap_or(&root).to_owned();
-                self.report_blocking(span, &format!("{root_name}::{name}"), "", api);
+                self.report_blocking(span, &method_on(&root, &name), "", api);
                 return;
             }
         }
@@ -208,8 +211,8 @@ impl Walker<'_> {
         };
         let message = format!(
             "`{written}`{resolved} {why}\n\
-             help: {fix}; or move blocking work to the blocking pool with `warden::offload(|| ..).await`\n\
-             note: to keep it on purpose, mark the statement with `#[warden::allow_blocking]`",
+             help: {fix}; {OFFLOAD}\n\
+             note: {ALLOW}",
             why = api.why,
             fix = api.fix,
         );
@@ -220,11 +223,22 @@ impl Walker<'_> {
     fn report_custom(&mut self, span: (Span, Span), written: &str) {
         let message = format!(
             "`{written}` is listed as blocking in this attribute's `blocking(..)`\n\
-             help: move it to the blocking pool with `warden::offload(|| ..).await`\n\
-             note: to keep it on purpose, mark the statement with `#[warden::allow_blocking]`"
+             help: {OFFLOAD}\n\
+             note: {ALLOW}"
         );
         self.findings
             .push(Finding::error(Rule::BlockingCall, span, message));
+    }
+}
+
+/// How a method on a constructed value is shown: `Command::output` for a value from
+/// `std::process::Command::new`, `stdin().lines()` for one from the fn `std::io::stdin`.
+fn method_on(root: &str, method: &str) -> String {
+    let mut segments = root.rsplit("::");
+    let constructor = segments.next().unwrap_or(root);
+    match segments.next() {
+        Some(ty) if ty.starts_with(|c: char| c.is_ascii_uppercase()) => format!("{ty}::{method}"),
+        _ => format!("{constructor}().{method}()"),
     }
 }
 

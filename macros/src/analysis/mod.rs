@@ -199,6 +199,32 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Expr::MethodCall(call) => self.walk_method_call(call, position),
             Expr::Try(e) => self.visit_in(Position::Unwrapped, &e.expr),
             Expr::Macro(e) => self.walk_macro(&e.mac),
+            Expr::Match(e) => {
+                self.visit_in(Position::Value, &e.expr);
+                self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
+                    for arm in &e.arms {
+                        if let Some((_, guard)) = &arm.guard {
+                            w.visit_in(Position::Value, guard);
+                        }
+                        w.visit_in(Position::Value, &arm.body);
+                    }
+                });
+            }
+            Expr::If(e) => {
+                self.visit_in(Position::Value, &e.cond);
+                self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
+                    w.visit_block(&e.then_branch);
+                });
+                if let Some((_, otherwise)) = &e.else_branch {
+                    self.visit_in(Position::Value, otherwise);
+                }
+            }
+            Expr::While(e) => {
+                self.visit_in(Position::Value, &e.cond);
+                self.with_scrutinee_guard(let_scrutinee(&e.cond), "while let", |w| {
+                    w.visit_block(&e.body);
+                });
+            }
             Expr::Async(e) => {
                 self.has_async_code = true;
                 self.nested(Context::Async, |w| w.visit_block(&e.block));
@@ -217,4 +243,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// The scrutinee of `if let` / `while let` (`x` in `let P = x`). A plain condition has none: its
+/// temporaries end before the body runs.
+fn let_scrutinee(cond: &Expr) -> Option<&Expr> {
+    match cond {
+        Expr::Let(e) => Some(&e.expr),
+        _ => None,
+    }
 }

@@ -48,6 +48,13 @@ const TOKIO_BLOCKING: &str = "is tokio's blocking variant, which panics inside a
 const SYNC_WAIT: &str = "parks the thread until another thread acts";
 const REQWEST: &str = "is reqwest's blocking client, which runs a runtime of its own";
 
+/// The way out every R1 message offers after the API's own fix.
+pub(crate) const OFFLOAD: &str =
+    "or run the blocking work on the blocking pool with `tokio::task::spawn_blocking(move || ..).await`";
+/// The escape hatch every R1 message names.
+pub(crate) const ALLOW: &str =
+    "to keep it on purpose, mark the statement with `#[warden::allow_blocking]`";
+
 const USE_TOKIO_FS: &str = "use `tokio::fs` (the same API, awaited)";
 const USE_TOKIO_NET: &str = "use `tokio::net` (the same API, awaited)";
 const USE_TOKIO_PROCESS: &str = "use `tokio::process::Command` and await it";
@@ -264,7 +271,7 @@ pub(crate) const BLOCKING: &[BlockingApi] = &[
             certain: false,
         },
         SYNC_WAIT,
-        "use `tokio::task::spawn_blocking` and await its handle, or `warden::offload`",
+        "`.await` a `tokio::task::JoinHandle` (from `tokio::task::spawn_blocking`) instead of joining a thread",
     ),
     api(
         Api::Method {
@@ -272,7 +279,7 @@ pub(crate) const BLOCKING: &[BlockingApi] = &[
             args: &[0, 1],
             certain: false,
         },
-        SYNC_WAIT,
+        "parks the thread until another thread signals it or a child process exits",
         "use `tokio::sync::Notify`, `tokio::sync::Barrier` or `tokio::process::Child::wait().await`",
     ),
     api(
