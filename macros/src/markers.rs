@@ -105,10 +105,7 @@ mod tests {
                 tokio::select! { _ = x => { y(); } }
             }
         };
-        assert_eq!(
-            super::strip(input).to_string(),
-            expected.to_string()
-        );
+        assert_eq!(super::strip(input).to_string(), expected.to_string());
     }
 
     #[test]

@@ -97,9 +97,8 @@ fn parse_blocking_paths(meta: &ParseNestedMeta) -> syn::Result<Vec<syn::Path>> {
         }
     }
     if paths.is_empty() {
-        return Err(meta.error(
-            "`blocking(..)` needs at least one path, e.g. `blocking(my_db::query_sync)`",
-        ));
+        return Err(meta
+            .error("`blocking(..)` needs at least one path, e.g. `blocking(my_db::query_sync)`"));
     }
     Ok(paths)
 }
@@ -121,8 +120,13 @@ mod tests {
 
     #[test]
     fn every_option_parses() {
-        let args = parse(quote!(warn, max_poll = "5ms", blocking(db::q, C::m), crate = "::w"))
-            .unwrap();
+        let args = parse(quote!(
+            warn,
+            max_poll = "5ms",
+            blocking(db::q, C::m),
+            crate = "::w"
+        ))
+        .unwrap();
         assert_eq!(args.mode, Mode::Warn);
         assert!(args.detect.is_some());
         assert_eq!(args.blocking.len(), 2);
@@ -136,14 +140,20 @@ mod tests {
         for (tokens, expected) in [
             (quote!(strict), "valid options"),
             (quote!(warn, warn), "duplicate option `warn`"),
-            (quote!(detect, max_poll = "1ms"), "either `detect` or `max_poll"),
+            (
+                quote!(detect, max_poll = "1ms"),
+                "either `detect` or `max_poll",
+            ),
             (quote!(max_poll = 10), "duration string"),
             (quote!(max_poll = "10 parsecs"), "not a duration"),
             (quote!(blocking()), "at least one path"),
             (quote!(blocking), "plain path"),
             (quote!(blocking(a = 1)), "plain path"),
             (quote!(blocking("a")), "plain path"),
-            (quote!(blocking(a), blocking(b)), "duplicate option `blocking`"),
+            (
+                quote!(blocking(a), blocking(b)),
+                "duplicate option `blocking`",
+            ),
             (quote!(crate = "1 2"), "not a path"),
         ] {
             let error = parse(tokens.clone()).err().unwrap_or_default();

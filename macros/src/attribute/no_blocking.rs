@@ -132,23 +132,81 @@ mod tests {
     #[test]
     fn odd_items_never_panic() {
         let items = [
-            quote!(extern "C" { fn f(); }),
-            quote!(mod m { extern "C" { fn g(); } macro_rules! x { () => {} } x!(); }),
-            quote!(mod empty {}),
-            quote!(trait T { fn a(); async fn b(); fn c() {} const K: u8; type U; }),
-            quote!(macro_rules! m { () => {} }),
+            quote!(
+                extern "C" {
+                    fn f();
+                }
+            ),
+            quote!(
+                mod m {
+                    extern "C" {
+                        fn g();
+                    }
+                    macro_rules! x {
+                        () => {};
+                    }
+                    x!();
+                }
+            ),
+            quote!(
+                mod empty {}
+            ),
+            quote!(
+                trait T {
+                    fn a();
+                    async fn b();
+                    fn c() {}
+                    const K: u8;
+                    type U;
+                }
+            ),
+            quote!(
+                macro_rules! m {
+                    () => {};
+                }
+            ),
             quote!(impl X { const C: u8 = 1; type T = u8; m!(); }),
             quote!(union U { a: u8 }),
-            quote!(static S: u8 = 0;),
-            quote!(use std::fs;),
-            quote!(type A = u8;),
-            quote!(fn f();),
+            quote!(
+                static S: u8 = 0;
+            ),
+            quote!(
+                use std::fs;
+            ),
+            quote!(
+                type A = u8;
+            ),
+            quote!(
+                fn f();
+            ),
             quote!(),
             quote!(+ + +),
-            quote!(async fn f() { tokio::select! {} ; x! { ;;; } ; y!(=>) ; }),
-            quote!(mod outer { #[no_blocking] async fn f() {} #[warden::no_blocking] mod inner {} }),
-            quote!(async fn f() { let _ = |x| async move { x }; async {}.await; }),
-            quote!(fn f() -> impl Sized { async { std::thread::sleep(d) } }),
+            quote!(
+                async fn f() {
+                    tokio::select! {};
+                    x! { ;;; };
+                    y!(=>);
+                }
+            ),
+            quote!(
+                mod outer {
+                    #[no_blocking]
+                    async fn f() {}
+                    #[warden::no_blocking]
+                    mod inner {}
+                }
+            ),
+            quote!(
+                async fn f() {
+                    let _ = |x| async move { x };
+                    async {}.await;
+                }
+            ),
+            quote!(
+                fn f() -> impl Sized {
+                    async { std::thread::sleep(d) }
+                }
+            ),
         ];
         for item in items {
             let output = expand(quote!(), item.clone());

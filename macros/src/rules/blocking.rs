@@ -49,8 +49,7 @@ const SYNC_WAIT: &str = "parks the thread until another thread acts";
 const REQWEST: &str = "is reqwest's blocking client, which runs a runtime of its own";
 
 /// The way out every R1 message offers after the API's own fix.
-pub(crate) const OFFLOAD: &str =
-    "or run the blocking work on the blocking pool with `tokio::task::spawn_blocking(move || ..).await`";
+pub(crate) const OFFLOAD: &str = "or run the blocking work on the blocking pool with `tokio::task::spawn_blocking(move || ..).await`";
 /// The escape hatch every R1 message names.
 pub(crate) const ALLOW: &str =
     "to keep it on purpose, mark the statement with `#[warden::allow_blocking]`";
