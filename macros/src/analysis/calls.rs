@@ -129,7 +129,7 @@ impl Walker<'_> {
 
     fn receiver_is_thread_builder(&self, call: &ExprMethodCall) -> bool {
         self.chain_root(&call.receiver)
-            .is_some_and(|root| root.starts_with("std::thread::Builder::"))
+            .is_some_and(|(root, _)| root.starts_with("std::thread::Builder::"))
     }
 
     fn judge_call(&mut self, call: &ExprCall, path: &syn::Path, position: Position) {
@@ -158,9 +158,11 @@ impl Walker<'_> {
         let name = call.method.to_string();
         let span = (call.method.span(), call.paren_token.span.close());
         let shown = format!(".{name}()");
-        if let Some(root) = self.chain_root(&call.receiver) {
+        if let Some((root, certainty)) = self.chain_root(&call.receiver) {
             if let Some(api) = blocking::by_method_on(&name, &root) {
-                self.report_blocking(span, &method_on(&root, &name), "", api);
+                if flags(certainty, position) {
+                    self.report_blocking(span, &method_on(&root, &name), "", api);
+                }
                 return;
             }
         }
@@ -175,9 +177,9 @@ impl Walker<'_> {
         }
     }
 
-    /// The canonical path of the constructor a method chain starts from:
+    /// The canonical path of the constructor a method chain starts from, and how sure that is:
     /// `Command::new("ls").arg("-l")` → `std::process::Command::new`.
-    fn chain_root(&self, mut expr: &Expr) -> Option<String> {
+    fn chain_root(&self, mut expr: &Expr) -> Option<(String, Certainty)> {
         loop {
             match expr {
                 Expr::MethodCall(m) => expr = &m.receiver,
@@ -185,12 +187,7 @@ impl Walker<'_> {
                     let Expr::Path(p) = &*call.func else {
                         return None;
                     };
-                    return self
-                        .imports
-                        .resolve(&p.path)
-                        .into_iter()
-                        .next()
-                        .map(|(full, _)| full);
+                    return self.imports.resolve(&p.path).into_iter().next();
                 }
                 _ => return None,
             }
