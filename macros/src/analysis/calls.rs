@@ -91,7 +91,7 @@ impl Walker<'_> {
             // future may start with one.
             Position::Argument
         } else {
-            Position::Value
+            Position::Receiver
         };
         self.visit_in(receiver, &call.receiver);
         let offloads = OFFLOADING_CALLS
@@ -167,7 +167,11 @@ impl Walker<'_> {
             }
         }
         if let Some(api) = blocking::by_method(&name, call.args.len()) {
-            if blocking::is_certain(api) || position != Position::Argument {
+            // A name shared with other APIs is flagged only where its value is used directly:
+            // not passed on, and not the receiver of a further method (a builder step).
+            if blocking::is_certain(api)
+                || !matches!(position, Position::Argument | Position::Receiver)
+            {
                 self.report_blocking(span, &shown, "", api);
             }
             return;

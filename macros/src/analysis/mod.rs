@@ -101,6 +101,8 @@ enum Position {
     Statement,
     /// `expr?`, `expr.unwrap()`, `expr.expect(..)`: a `Result` or `Option`, not a future.
     Unwrapped,
+    /// `expr.method(..)` for any other method: maybe a builder (`Builder::new().wait(d).build()`).
+    Receiver,
     /// Anything else: bound, matched, or used as a receiver.
     Value,
 }

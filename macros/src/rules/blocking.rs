@@ -14,7 +14,8 @@ pub(crate) enum Api {
     Below(&'static str),
     /// A method taking one of these argument counts. `certain`: the name exists only on blocking
     /// APIs (`blocking_recv`), so it is flagged wherever it is called; otherwise only where its
-    /// result is used as a value, never where it is awaited or passed on as a future.
+    /// result is used as a value: never where it is awaited or passed on as a future, nor where
+    /// it is a step of a method chain (`Builder::new().wait(d).build()`).
     Method {
         name: &'static str,
         args: &'static [usize],
