@@ -3,11 +3,33 @@
 #[doc = include_str!("../docs/bounded.md")]
 #[doc(inline)]
 pub use warden_macros::bounded;
+#[doc(inline)]
+#[doc = include_str!("../docs/no_blocking.md")]
+pub use warden_macros::no_blocking;
 #[doc = include_str!("../docs/supervised.md")]
 #[doc(inline)]
 pub use warden_macros::supervised;
+
+/// Accepts blocking on purpose, inside code checked by [`no_blocking`].
+///
+/// - On a statement or expression (an `.await` included): that code is accepted, for R1 and R2.
+/// - On a fn inside an annotated `mod`, `impl` or trait: the fn is not checked.
+///
+/// It is an inert marker: `#[no_blocking]` reads it and removes it before the compiler sees it,
+/// so it works on statements on stable Rust. Grep for `allow_blocking` to review every exception.
+/// Outside a `#[no_blocking]` item it does nothing.
+///
+/// ```rust
+/// #[warden::no_blocking]
+/// async fn startup() -> String {
+///     #[warden::allow_blocking] // read once, before serving
+///     let config = std::fs::read_to_string("Cargo.toml").unwrap_or_default();
+///     config
+/// }
+/// # fn main() {}
+/// ```
 #[doc(inline)]
-pub use warden_macros::{allow_blocking, no_blocking};
+pub use warden_macros::allow_blocking;
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
 #[doc(inline)]

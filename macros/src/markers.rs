@@ -4,7 +4,7 @@
 //! it opts the fn out. The outer attribute strips every marker before emitting, so markers work on
 //! statements on stable Rust, where attribute macros on statements do not.
 
-use syn::visit_mut::VisitMut;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::{Attribute, Expr};
 
 /// The marker's name.
@@ -12,7 +12,10 @@ const MARKER: &str = "allow_blocking";
 
 /// `#[allow_blocking]`, `#[warden::allow_blocking]` or `#[::warden::allow_blocking(..)]`.
 pub(crate) fn is_marker(attr: &Attribute) -> bool {
-    let path = attr.path();
+    is_marker_path(attr.path())
+}
+
+fn is_marker_path(path: &syn::Path) -> bool {
     let mut segments = path.segments.iter();
     match (segments.next(), segments.next(), segments.next()) {
         (Some(only), None, None) => only.ident == MARKER && path.leading_colon.is_none(),
@@ -45,18 +48,69 @@ fn expr_attrs(expr: &Expr) -> Option<&Vec<Attribute>> {
     })
 }
 
-/// Removes every marker in a fn's attributes, signature and body.
-pub(crate) fn strip(function: &mut crate::target::FnItem<'_>) {
-    Stripper.visit_attributes_mut(function.attrs);
-    Stripper.visit_signature_mut(function.sig);
-    Stripper.visit_block_mut(function.block);
+/// Removes every marker from `tokens`, at any depth: on fns, statements and expressions, and
+/// inside macro calls the analysis could not parse (a `select!` branch). Working on tokens keeps
+/// this independent of which syn version the user's lockfile holds.
+pub(crate) fn strip(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(token) = iter.next() {
+        match token {
+            TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                if let Some(TokenTree::Group(group)) = iter.peek() {
+                    if group.delimiter() == Delimiter::Bracket && names_marker(group.stream()) {
+                        iter.next();
+                        continue;
+                    }
+                }
+                out.push(TokenTree::Punct(hash));
+            }
+            TokenTree::Group(group) => {
+                let mut stripped = Group::new(group.delimiter(), strip(group.stream()));
+                stripped.set_span(group.span());
+                out.push(TokenTree::Group(stripped));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
-/// Drops markers wherever they are.
-struct Stripper;
+/// Whether the inside of `#[..]` is the marker.
+fn names_marker(inside: TokenStream) -> bool {
+    syn::parse2::<syn::Meta>(inside).is_ok_and(|meta| is_marker_path(meta.path()))
+}
 
-impl VisitMut for Stripper {
-    fn visit_attributes_mut(&mut self, attrs: &mut Vec<Attribute>) {
-        attrs.retain(|attr| !is_marker(attr));
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn strips_markers_at_any_depth_and_nothing_else() {
+        let input = quote! {
+            #[warden::allow_blocking]
+            async fn f() {
+                #[allow_blocking] let a = 1;
+                #[::warden::allow_blocking(reason)]
+                g(async { #[warden::allow_blocking] h() });
+                #[inline] #[doc = "x"] fn inner() {}
+                tokio::select! { _ = x => { #[warden::allow_blocking] y(); } }
+            }
+        };
+        let expected = quote! {
+            async fn f() {
+                let a = 1;
+                g(async { h() });
+                #[inline] #[doc = "x"] fn inner() {}
+                tokio::select! { _ = x => { y(); } }
+            }
+        };
+        assert_eq!(super::strip(input).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn other_attributes_named_alike_stay() {
+        let input = quote! { #[other::allow_blocking] #[allow_blocking_x] fn f() {} };
+        assert_eq!(super::strip(input.clone()).to_string(), input.to_string());
     }
 }

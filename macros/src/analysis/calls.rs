@@ -8,7 +8,7 @@ use super::{Context, Position, Walker};
 use crate::finding::Finding;
 use crate::resolve::Certainty;
 use crate::rules::Rule;
-use crate::rules::blocking::{self, BlockingApi, OFFLOADING_CALLS};
+use crate::rules::blocking::{self, ALLOW, BlockingApi, OFFLOAD, OFFLOADING_CALLS};
 
 /// Methods whose receiver is a `Result` or `Option`: the receiver is not a future.
 const UNWRAPPING: &[&str] = &[
@@ -89,8 +89,12 @@ impl Walker<'_> {
         let method = call.method.to_string();
         let receiver = if UNWRAPPING.contains(&method.as_str()) {
             Position::Unwrapped
+        } else if matches!(position, Position::Awaited | Position::Argument) {
+            // `rx.recv().map(f).await`, `select(rx.recv().fuse(), ..)`: a chain that ends in a
+            // future may start with one.
+            Position::Argument
         } else {
-            Position::Value
+            Position::Receiver
         };
         self.visit_in(receiver, &call.receiver);
         let offloads = OFFLOADING_CALLS
@@ -128,7 +132,7 @@ impl Walker<'_> {
 
     fn receiver_is_thread_builder(&self, call: &ExprMethodCall) -> bool {
         self.chain_root(&call.receiver)
-            .is_some_and(|root| root.starts_with("std::thread::Builder::"))
+            .is_some_and(|(root, _)| root.starts_with("std::thread::Builder::"))
     }
 
     fn judge_call(&mut self, call: &ExprCall, path: &syn::Path, position: Position) {
@@ -157,15 +161,20 @@ impl Walker<'_> {
         let name = call.method.to_string();
         let span = (call.method.span(), call.paren_token.span.close());
         let shown = format!(".{name}()");
-        if let Some(root) = self.chain_root(&call.receiver) {
+        if let Some((root, certainty)) = self.chain_root(&call.receiver) {
             if let Some(api) = blocking::by_method_on(&name, &root) {
-                let root_name = root.rsplit("::").nth(1).unwrap_or(&root).to_owned();
-                self.report_blocking(span, &format!("{root_name}::{name}"), "", api);
+                if flags(certainty, position) {
+                    self.report_blocking(span, &method_on(&root, &name), "", api);
+                }
                 return;
             }
         }
         if let Some(api) = blocking::by_method(&name, call.args.len()) {
-            if blocking::is_certain(api) || position != Position::Argument {
+            // A name shared with other APIs is flagged only where its value is used directly:
+            // not passed on, and not the receiver of a further method (a builder step).
+            if blocking::is_certain(api)
+                || !matches!(position, Position::Argument | Position::Receiver)
+            {
                 self.report_blocking(span, &shown, "", api);
             }
             return;
@@ -175,9 +184,9 @@ impl Walker<'_> {
         }
     }
 
-    /// The canonical path of the constructor a method chain starts from:
+    /// The canonical path of the constructor a method chain starts from, and how sure that is:
     /// `Command::new("ls").arg("-l")` → `std::process::Command::new`.
-    fn chain_root(&self, mut expr: &Expr) -> Option<String> {
+    fn chain_root(&self, mut expr: &Expr) -> Option<(String, Certainty)> {
         loop {
             match expr {
                 Expr::MethodCall(m) => expr = &m.receiver,
@@ -185,12 +194,7 @@ impl Walker<'_> {
                     let Expr::Path(p) = &*call.func else {
                         return None;
                     };
-                    return self
-                        .imports
-                        .resolve(&p.path)
-                        .into_iter()
-                        .next()
-                        .map(|(full, _)| full);
+                    return self.imports.resolve(&p.path).into_iter().next();
                 }
                 _ => return None,
             }
@@ -211,8 +215,8 @@ impl Walker<'_> {
         };
         let message = format!(
             "`{written}`{resolved} {why}\n\
-             help: {fix}; or move blocking work to the blocking pool with `warden::offload(|| ..).await`\n\
-             note: to keep it on purpose, mark the statement with `#[warden::allow_blocking]`",
+             help: {fix}; {OFFLOAD}\n\
+             note: {ALLOW}",
             why = api.why,
             fix = api.fix,
         );
@@ -223,11 +227,22 @@ impl Walker<'_> {
     fn report_custom(&mut self, span: (Span, Span), written: &str) {
         let message = format!(
             "`{written}` is listed as blocking in this attribute's `blocking(..)`\n\
-             help: move it to the blocking pool with `warden::offload(|| ..).await`\n\
-             note: to keep it on purpose, mark the statement with `#[warden::allow_blocking]`"
+             help: {OFFLOAD}\n\
+             note: {ALLOW}"
         );
         self.findings
             .push(Finding::error(Rule::BlockingCall, span, message));
+    }
+}
+
+/// How a method on a constructed value is shown: `Command::output` for a value from
+/// `std::process::Command::new`, `stdin().lines()` for one from the fn `std::io::stdin`.
+fn method_on(root: &str, method: &str) -> String {
+    let mut segments = root.rsplit("::");
+    let constructor = segments.next().unwrap_or(root);
+    match segments.next() {
+        Some(ty) if ty.starts_with(|c: char| c.is_ascii_uppercase()) => format!("{ty}::{method}"),
+        _ => format!("{constructor}().{method}()"),
     }
 }
 

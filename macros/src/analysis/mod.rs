@@ -109,6 +109,8 @@ enum Position {
     Statement,
     /// `expr?`, `expr.unwrap()`, `expr.expect(..)`: a `Result` or `Option`, not a future.
     Unwrapped,
+    /// `expr.method(..)` for any other method: maybe a builder (`Builder::new().wait(d).build()`).
+    Receiver,
     /// Anything else: bound, matched, or used as a receiver.
     Value,
 }
@@ -214,6 +216,34 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Expr::MethodCall(call) => self.walk_method_call(call, position),
             Expr::Try(e) => self.visit_in(Position::Unwrapped, &e.expr),
             Expr::Macro(e) => self.walk_macro(&e.mac),
+            Expr::Match(e) => {
+                self.visit_in(Position::Value, &e.expr);
+                self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
+                    for arm in &e.arms {
+                        if let Some((_, guard)) = &arm.guard {
+                            w.visit_in(Position::Value, guard);
+                        }
+                        w.visit_in(Position::Value, &arm.body);
+                    }
+                });
+            }
+            Expr::If(e) => {
+                self.visit_in(Position::Value, &e.cond);
+                self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
+                    w.visit_block(&e.then_branch);
+                });
+                if let Some((_, otherwise)) = &e.else_branch {
+                    self.visit_in(Position::Value, otherwise);
+                }
+            }
+            Expr::While(e) => {
+                self.visit_in(Position::Value, &e.cond);
+                self.loop_depth += 1;
+                self.with_scrutinee_guard(let_scrutinee(&e.cond), "while let", |w| {
+                    w.visit_block(&e.body);
+                });
+                self.loop_depth -= 1;
+            }
             Expr::Async(e) => {
                 self.has_async_code = true;
                 self.nested(Context::Async, |w| w.visit_block(&e.block));
@@ -227,7 +257,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 };
                 self.nested(context, |w| w.visit_in(Position::Value, &closure.body));
             }
-            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+            Expr::Loop(_) | Expr::ForLoop(_) => {
                 self.loop_depth += 1;
                 visit::visit_expr(self, expr);
                 self.loop_depth -= 1;
@@ -237,4 +267,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// The scrutinee of `if let` / `while let` (`x` in `let P = x`). A plain condition has none: its
+/// temporaries end before the body runs.
+fn let_scrutinee(cond: &Expr) -> Option<&Expr> {
+    match cond {
+        Expr::Let(e) => Some(&e.expr),
+        _ => None,
+    }
 }

@@ -5,6 +5,10 @@ use syn::meta::ParseNestedMeta;
 use super::duration::DurationLit;
 use super::{parse_crate_path, set_once, unknown};
 
+/// What a malformed `blocking(..)` is told.
+const BLOCKING_FORM: &str =
+    "write each blocking API as a plain path, e.g. `blocking(my_db::query_sync, Client::get_sync)`";
+
 const VALID: &str =
     "`warn`, `detect`, `max_poll = \"10ms\"`, `blocking(path, ..)`, `crate = \"..\"`";
 
@@ -58,7 +62,12 @@ impl NoBlockingArgs {
         } else if meta.path.is_ident("detect") {
             set_once(&mut self.detect, Detect::Default, meta)?;
         } else if meta.path.is_ident("max_poll") {
-            let lit: syn::LitStr = meta.value()?.parse()?;
+            let lit: syn::LitStr = meta.value()?.parse().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "`max_poll` takes a duration string, e.g. `max_poll = \"10ms\"`",
+                )
+            })?;
             let duration = DurationLit::parse(&lit)?;
             set_once(&mut self.detect, Detect::MaxPoll(duration), meta)
                 .map_err(|_| meta.error("give either `detect` or `max_poll = \"..\"`, once"))?;
@@ -67,20 +76,7 @@ impl NoBlockingArgs {
                 return Err(meta
                     .error("duplicate option `blocking`: list every path in one `blocking(..)`"));
             }
-            meta.parse_nested_meta(|inner| {
-                if !inner.input.is_empty() && !inner.input.peek(syn::Token![,]) {
-                    return Err(inner.error(
-                        "write each blocking API as a plain path, e.g. `blocking(my_db::query_sync, Client::get_sync)`",
-                    ));
-                }
-                self.blocking.push(inner.path);
-                Ok(())
-            })?;
-            if self.blocking.is_empty() {
-                return Err(meta.error(
-                    "`blocking(..)` needs at least one path, e.g. `blocking(my_db::query_sync)`",
-                ));
-            }
+            self.blocking = parse_blocking_paths(meta)?;
         } else if meta.path.is_ident("crate") {
             let path = parse_crate_path(meta)?;
             set_once(&mut self.krate, path, meta)?;
@@ -88,5 +84,90 @@ impl NoBlockingArgs {
             return Err(unknown(meta, "no_blocking", VALID));
         }
         Ok(())
+    }
+}
+
+/// `blocking(path, ..)`: at least one path, nothing else.
+fn parse_blocking_paths(meta: &ParseNestedMeta) -> syn::Result<Vec<syn::Path>> {
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(BLOCKING_FORM));
+    }
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let mut paths = Vec::new();
+    while !content.is_empty() {
+        let path: syn::Path = content
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), BLOCKING_FORM))?;
+        paths.push(path);
+        if !content.is_empty() {
+            content
+                .parse::<syn::Token![,]>()
+                .map_err(|e| syn::Error::new(e.span(), BLOCKING_FORM))?;
+        }
+    }
+    if paths.is_empty() {
+        return Err(meta
+            .error("`blocking(..)` needs at least one path, e.g. `blocking(my_db::query_sync)`"));
+    }
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::{Mode, NoBlockingArgs};
+    use crate::args::parse_or_default;
+
+    fn parse(tokens: TokenStream) -> Result<NoBlockingArgs, String> {
+        match parse_or_default(tokens, NoBlockingArgs::option) {
+            (args, None) => Ok(args),
+            (_, Some(e)) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn every_option_parses() {
+        let args = parse(quote!(
+            warn,
+            max_poll = "5ms",
+            blocking(db::q, C::m),
+            crate = "::w"
+        ))
+        .unwrap();
+        assert_eq!(args.mode, Mode::Warn);
+        assert!(args.detect.is_some());
+        assert_eq!(args.blocking.len(), 2);
+        assert!(args.krate.is_some());
+        assert!(parse(quote!(detect)).unwrap().detect.is_some());
+        assert!(parse(quote!()).unwrap().blocking.is_empty());
+    }
+
+    #[test]
+    fn bad_options_are_rejected_with_their_fix() {
+        for (tokens, expected) in [
+            (quote!(strict), "valid options"),
+            (quote!(warn, warn), "duplicate option `warn`"),
+            (
+                quote!(detect, max_poll = "1ms"),
+                "either `detect` or `max_poll",
+            ),
+            (quote!(max_poll = 10), "duration string"),
+            (quote!(max_poll = "10 parsecs"), "not a duration"),
+            (quote!(blocking()), "at least one path"),
+            (quote!(blocking), "plain path"),
+            (quote!(blocking(a = 1)), "plain path"),
+            (quote!(blocking("a")), "plain path"),
+            (
+                quote!(blocking(a), blocking(b)),
+                "duplicate option `blocking`",
+            ),
+            (quote!(crate = "1 2"), "not a path"),
+        ] {
+            let error = parse(tokens.clone()).err().unwrap_or_default();
+            assert!(error.contains(expected), "{tokens}: {error}");
+        }
     }
 }

@@ -39,7 +39,6 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut direct_without_async = None;
     let placement = target::for_each_fn(&mut parsed, "no_blocking", &mut |function| {
         if markers::is_allowed(function.attrs) {
-            markers::strip(function);
             return;
         }
         let found = analysis::analyze(
@@ -52,7 +51,6 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             direct_without_async = Some(function.sig.fn_token.span);
         }
         let warnings = report.findings(found.findings, args.mode == Mode::Warn);
-        markers::strip(function);
         function.block.stmts.splice(0..0, warnings);
         if let Some(detect) = &args.detect {
             match AsyncShape::of(function.sig, function.block) {
@@ -82,7 +80,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(Placement::Container) => {}
         Err(error) => report.error(error),
     }
-    let mut tokens = parsed.into_token_stream();
+    let mut tokens = markers::strip(parsed.into_token_stream());
     tokens.extend(report.into_tokens());
     tokens
 }
@@ -140,5 +138,146 @@ mod tests {
         let output: syn::File = syn::parse2(expand(quote!(), input)).unwrap();
         let expected: syn::File = syn::parse2(expected).unwrap();
         assert_eq!(output, expected);
+    }
+
+    /// Error messages in the output, in order.
+    fn errors(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Vec<String> {
+        let output = expand(args, item).to_string();
+        output
+            .split("compile_error !")
+            .skip(1)
+            .map(|rest| rest.split('"').nth(1).unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// The macro never panics and always emits the item, whatever it is given.
+    #[test]
+    fn odd_items_never_panic() {
+        let items = [
+            quote!(
+                extern "C" {
+                    fn f();
+                }
+            ),
+            quote!(
+                mod m {
+                    extern "C" {
+                        fn g();
+                    }
+                    macro_rules! x {
+                        () => {};
+                    }
+                    x!();
+                }
+            ),
+            quote!(
+                mod empty {}
+            ),
+            quote!(
+                trait T {
+                    fn a();
+                    async fn b();
+                    fn c() {}
+                    const K: u8;
+                    type U;
+                }
+            ),
+            quote!(
+                macro_rules! m {
+                    () => {};
+                }
+            ),
+            quote!(impl X { const C: u8 = 1; type T = u8; m!(); }),
+            quote!(union U { a: u8 }),
+            quote!(
+                static S: u8 = 0;
+            ),
+            quote!(
+                use std::fs;
+            ),
+            quote!(
+                type A = u8;
+            ),
+            quote!(
+                fn f();
+            ),
+            quote!(),
+            quote!(+ + +),
+            quote!(
+                async fn f() {
+                    tokio::select! {};
+                    x! { ;;; };
+                    y!(=>);
+                }
+            ),
+            quote!(
+                mod outer {
+                    #[no_blocking]
+                    async fn f() {}
+                    #[warden::no_blocking]
+                    mod inner {}
+                }
+            ),
+            quote!(
+                async fn f() {
+                    let _ = |x| async move { x };
+                    async {}.await;
+                }
+            ),
+            quote!(
+                fn f() -> impl Sized {
+                    async { std::thread::sleep(d) }
+                }
+            ),
+        ];
+        for item in items {
+            let output = expand(quote!(), item.clone());
+            assert!(
+                output.to_string().starts_with(&item.to_string()),
+                "the item must come first, unchanged: {item}"
+            );
+        }
+    }
+
+    /// Each finding is reported once, wherever it sits.
+    #[test]
+    fn findings_are_never_duplicated() {
+        let found = errors(
+            quote!(),
+            quote! {
+                async fn f(m: &std::sync::Mutex<u8>) {
+                    let g = m.lock().unwrap();
+                    a().await;
+                    b().await;
+                    match x { _ => c().await }
+                    println!("{:?}", std::fs::read("a"));
+                    let _ = async { std::fs::read("b") };
+                    let _ = v.iter().map(|p| std::fs::read(p)).count();
+                    let _ = std::fs::read(std::fs::read_to_string("c")?)?;
+                }
+            },
+        );
+        let r2 = found.iter().filter(|e| e.contains("R2")).count();
+        let r1 = found.iter().filter(|e| e.contains("R1")).count();
+        assert_eq!((r1, r2), (5, 2), "{found:#?}");
+    }
+
+    /// Findings in every fn of a mod are collected into one output.
+    #[test]
+    fn every_fn_of_a_container_is_reported() {
+        let found = errors(
+            quote!(),
+            quote! {
+                mod m {
+                    async fn a() { std::thread::sleep(d); }
+                    impl S { async fn b(&self) { std::thread::sleep(d); } }
+                    mod inner { async fn c() { std::thread::sleep(d); } }
+                    #[warden::allow_blocking]
+                    async fn d() { std::thread::sleep(d); }
+                    fn e() { std::thread::sleep(d); }
+                }
+            },
+        );
+        assert_eq!(found.len(), 3, "{found:#?}");
     }
 }

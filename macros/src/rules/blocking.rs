@@ -14,7 +14,8 @@ pub(crate) enum Api {
     Below(&'static str),
     /// A method taking one of these argument counts. `certain`: the name exists only on blocking
     /// APIs (`blocking_recv`), so it is flagged wherever it is called; otherwise only where its
-    /// result is used as a value, never where it is awaited or passed on as a future.
+    /// result is used as a value: never where it is awaited or passed on as a future, nor where
+    /// it is a step of a method chain (`Builder::new().wait(d).build()`).
     Method {
         name: &'static str,
         args: &'static [usize],
@@ -47,6 +48,13 @@ const BLOCK_ON: &str = "drives a future to completion by blocking the thread (an
 const TOKIO_BLOCKING: &str = "is tokio's blocking variant, which panics inside async code";
 const SYNC_WAIT: &str = "parks the thread until another thread acts";
 const REQWEST: &str = "is reqwest's blocking client, which runs a runtime of its own";
+
+/// The way out every R1 message offers after the API's own fix.
+pub(crate) const OFFLOAD: &str =
+    "or run the blocking work on the blocking pool with `warden::offload(move || ..).await`";
+/// The escape hatch every R1 message names.
+pub(crate) const ALLOW: &str =
+    "to keep it on purpose, mark the statement with `#[warden::allow_blocking]`";
 
 const USE_TOKIO_FS: &str = "use `tokio::fs` (the same API, awaited)";
 const USE_TOKIO_NET: &str = "use `tokio::net` (the same API, awaited)";
@@ -264,7 +272,7 @@ pub(crate) const BLOCKING: &[BlockingApi] = &[
             certain: false,
         },
         SYNC_WAIT,
-        "use `tokio::task::spawn_blocking` and await its handle, or `warden::offload`",
+        "`.await` a `tokio::task::JoinHandle` (from `tokio::task::spawn_blocking`) instead of joining a thread",
     ),
     api(
         Api::Method {
@@ -272,7 +280,7 @@ pub(crate) const BLOCKING: &[BlockingApi] = &[
             args: &[0, 1],
             certain: false,
         },
-        SYNC_WAIT,
+        "parks the thread until another thread signals it or a child process exits",
         "use `tokio::sync::Notify`, `tokio::sync::Barrier` or `tokio::process::Child::wait().await`",
     ),
     api(
@@ -309,6 +317,7 @@ const fn api(api: Api, why: &'static str, fix: &'static str) -> BlockingApi {
 /// future (not awaited, not passed on), so `use tokio::fs; fs::read(p).await` stays clean.
 pub(crate) const COMMON_IMPORTS: &[(&str, &str)] = &[
     ("thread", "std::thread"),
+    ("task", "tokio::task"),
     ("fs", "std::fs"),
     ("net", "std::net"),
     ("io", "std::io"),
