@@ -175,7 +175,7 @@ impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ServerError::Io(error) => write!(f, "i/o error: {error}"),
-            ServerError::Failure(failure) => failure.fmt(f),
+            ServerError::Failure(failure) => write!(f, "{failure}"),
         }
     }
 }
