@@ -187,3 +187,18 @@ async fn warden_above_tokio_test() -> Result<(), Failure> {
 async fn no_blocking_below_tokio_test() {
     tokio::task::yield_now().await;
 }
+
+// `#[tokio::test]` above: tokio hands warden a sync fn that binds `let body = async { .. }`, and
+// warden wraps that future.
+#[tokio::test]
+#[supervised(timeout = "5s")]
+#[bounded(2)]
+async fn tokio_test_above_warden() -> Result<(), Failure> {
+    let child = warden::spawn(async { Ok::<_, Failure>(5) }).await;
+    assert_eq!(child.await?, 5);
+    assert!(
+        warden::scope_stats().is_some(),
+        "the test body runs inside a scope"
+    );
+    Ok(())
+}

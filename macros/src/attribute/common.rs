@@ -22,9 +22,9 @@ pub(crate) fn async_shape(
         report.error(syn::Error::new(
             function.sig.fn_token.span,
             format!(
-                "`#[{attribute}]` goes on an `async fn`, and this fn is not async; if `#[tokio::main]` or \
-                 `#[tokio::test]` is written above `#[{attribute}]`, they turned the fn into a sync one first: \
-                 write `#[{attribute}]` above them"
+                "`#[{attribute}]` wraps the async code of a fn, and this fn has none: make it an `async fn` \
+                 (warden also finds the async block that `#[tokio::test]`, `#[tokio::main]` and \
+                 `#[async_trait]` leave, so those may sit above or below it)"
             ),
         ));
     }

@@ -59,9 +59,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 }
                 None if found.has_async_code => report.error(syn::Error::new(
                     function.sig.fn_token.span,
-                    "slow-poll detection times the polls of an `async fn`, and this fn is not async; \
-                     if `#[tokio::main]` or `#[tokio::test]` is written above `#[no_blocking]`, write \
-                     `#[no_blocking]` above them",
+                    "slow-poll detection times the polls of an `async fn` or of the async block that \
+                     `#[tokio::test]`, `#[tokio::main]` or `#[async_trait]` leave, and this fn has neither; \
+                     put `#[no_blocking(max_poll = \"..\")]` on the async fn itself",
                 )),
                 None => {}
             }

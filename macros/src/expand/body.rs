@@ -103,6 +103,10 @@ pub(crate) enum AsyncShape {
     /// A sync fn whose tail is `Box::pin(async move { .. })`, as `#[async_trait]` leaves it; the
     /// `Type` is the future's `Output`.
     Boxed(Box<Type>),
+    /// A sync fn that binds its async code first and then drives it, as `#[tokio::test]` and
+    /// `#[tokio::main]` leave it (`let body = async { .. }; .. block_on(body)`): the statement's
+    /// index. The future's output is the fn's return type.
+    LetBody(usize),
 }
 
 impl AsyncShape {
@@ -111,14 +115,16 @@ impl AsyncShape {
         if sig.asyncness.is_some() {
             return Some(AsyncShape::AsyncFn);
         }
-        boxed_async_tail(block)?;
-        future_output(&sig.output).map(|ty| AsyncShape::Boxed(Box::new(ty)))
+        if boxed_async_tail(block).is_some() {
+            return future_output(&sig.output).map(|ty| AsyncShape::Boxed(Box::new(ty)));
+        }
+        let_body(block).map(AsyncShape::LetBody)
     }
 
     /// The type the async code produces.
     pub(crate) fn output(&self, sig: &Signature) -> ReturnType {
         match self {
-            AsyncShape::AsyncFn => sig.output.clone(),
+            AsyncShape::AsyncFn | AsyncShape::LetBody(_) => sig.output.clone(),
             AsyncShape::Boxed(ty) => ReturnType::Type(syn::token::RArrow::default(), ty.clone()),
         }
     }
@@ -154,7 +160,33 @@ pub(crate) fn wrap(
             block.stmts.extend(prelude.stmts);
             block.stmts.extend(tail);
         }
+        AsyncShape::LetBody(index) => {
+            let Some(syn::Stmt::Local(local)) = block.stmts.get_mut(*index) else {
+                return;
+            };
+            let Some(init) = &mut local.init else { return };
+            let body = &init.expr;
+            let future = make(quote!(#body));
+            *init.expr = syn::parse_quote!(#future);
+            let prelude: Block = syn::parse_quote!({ #prelude });
+            block.stmts.splice(0..0, prelude.stmts);
+        }
     }
+}
+
+/// The `let body = async { .. };` statement that `#[tokio::test]` and `#[tokio::main]` leave
+/// (its initializer may already be wrapped by another warden attribute).
+fn let_body(block: &Block) -> Option<usize> {
+    block.stmts.iter().position(|stmt| {
+        let syn::Stmt::Local(local) = stmt else {
+            return false;
+        };
+        let Some(init) = &local.init else {
+            return false;
+        };
+        let named_body = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "body");
+        matches!(*init.expr, syn::Expr::Async(_)) || named_body
+    })
 }
 
 /// The argument of a trailing `Box::pin(..)`: `#[async_trait]`'s async block, or what an earlier
