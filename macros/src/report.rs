@@ -17,6 +17,15 @@ pub(crate) struct Report {
 }
 
 impl Report {
+    /// A report that starts with the options' error, if any.
+    pub(crate) fn with(error: Option<syn::Error>) -> Self {
+        let mut report = Report::default();
+        if let Some(error) = error {
+            report.error(error);
+        }
+        report
+    }
+
     /// Adds an error (a finding, or bad input), keeping all of them.
     pub(crate) fn error(&mut self, error: syn::Error) {
         match &mut self.errors {

@@ -10,15 +10,6 @@ use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
 use crate::resolve::Imports;
 
-/// Where the attribute was written.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Placement {
-    /// Directly on a fn.
-    Fn,
-    /// On an `impl`, trait or `mod`: it applies to the fns inside.
-    Container,
-}
-
 /// One fn the attribute applies to, borrowed mutably so expansion can rewrite it in place.
 pub(crate) struct FnItem<'a> {
     pub(crate) attrs: &'a mut Vec<Attribute>,
@@ -40,7 +31,7 @@ pub(crate) fn for_each_fn(
     item: &mut Item,
     attribute: &str,
     each: &mut dyn FnMut(&mut FnItem<'_>),
-) -> syn::Result<Placement> {
+) -> syn::Result<()> {
     let imports = Imports::default();
     match item {
         Item::Fn(f) => {
@@ -50,15 +41,15 @@ pub(crate) fn for_each_fn(
                 block: &mut f.block,
                 imports: &imports,
             });
-            Ok(Placement::Fn)
+            Ok(())
         }
         Item::Impl(_) | Item::Trait(_) => {
             walk_container(item, attribute, &imports, each);
-            Ok(Placement::Container)
+            Ok(())
         }
         Item::Mod(m) if m.content.is_some() => {
             walk_container(item, attribute, &imports, each);
-            Ok(Placement::Container)
+            Ok(())
         }
         Item::Mod(m) => Err(syn::Error::new(
             m.semi.span(),

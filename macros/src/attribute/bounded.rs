@@ -1,49 +1,36 @@
 //! `#[bounded(n)]`: at most `n` executions of a fn in flight.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
-use syn::{FnArg, Item, Pat};
+use syn::{FnArg, Pat};
 
 use super::common;
 use crate::args::bounded::BoundedArgs;
 use crate::expand;
 use crate::expand::body::{AsyncShape, result_type};
 use crate::report::Report;
-use crate::target::{self, FnItem};
+use crate::target::FnItem;
 
 /// Checks and rewrites every fn the attribute applies to.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let (args, args_error) = BoundedArgs::parse(args);
-    let mut report = Report::default();
-    if let Some(error) = args_error {
-        report.error(error);
-    }
-    let mut parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(error) => return super::unparsed(item, &error),
-    };
-    let krate = args
-        .krate
-        .as_ref()
-        .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
-    let direct = matches!(parsed, Item::Fn(_));
-    let placement = target::for_each_fn(&mut parsed, "bounded", &mut |function| {
-        let Some(shape) = common::async_shape(function, "bounded", direct, &mut report) else {
-            return;
-        };
-        common::check_tasks(function, false, &mut report);
-        if let Err(error) = validate(&args, function, &shape) {
-            report.error(error);
-            return;
-        }
-        expand::bounded::bounded(&args, &krate, function.sig, function.block, &shape);
-    });
-    if let Err(error) = placement {
-        report.error(error);
-    }
-    let mut tokens = parsed.into_token_stream();
-    tokens.extend(report.into_tokens());
-    tokens
+    let krate = super::crate_path(args.krate.as_ref());
+    let (tokens, report) = super::each_fn(
+        "bounded",
+        item,
+        Report::with(args_error),
+        |function, direct, report| {
+            let Some(shape) = common::async_shape(function, "bounded", direct, report) else {
+                return;
+            };
+            common::check_tasks(function, false, report);
+            if let Err(error) = validate(&args, function, &shape) {
+                report.error(error);
+                return;
+            }
+            expand::bounded::bounded(&args, &krate, function.sig, function.block, &shape);
+        },
+    );
+    super::emit(tokens, report)
 }
 
 /// What the options demand of the fn: a `Result` for failing modes, an argument for `per`.

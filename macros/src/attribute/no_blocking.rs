@@ -1,8 +1,6 @@
 //! `#[no_blocking]`: R1 (no blocking calls) and R2 (no lock guard across `.await`).
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
-use syn::Item;
 
 use crate::analysis::{self, Checks, CustomBlocking};
 use crate::args::no_blocking::{Mode, NoBlockingArgs};
@@ -11,19 +9,10 @@ use crate::expand;
 use crate::expand::body::AsyncShape;
 use crate::markers;
 use crate::report::Report;
-use crate::target::{self, Placement};
 
 /// Checks the item and emits it (minus markers) with its errors or warnings.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let (args, args_error) = parse_or_default(args, NoBlockingArgs::option);
-    let mut report = Report::default();
-    if let Some(error) = args_error {
-        report.error(error);
-    }
-    let mut parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(error) => return super::unparsed(item, &error),
-    };
     let custom = CustomBlocking::new(&args.blocking);
     let checks = Checks {
         blocking: true,
@@ -32,28 +21,32 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         queues: false,
         custom: &custom,
     };
-    let krate = args
-        .krate
-        .as_ref()
-        .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
-    let mut direct_without_async = None;
-    let placement = target::for_each_fn(&mut parsed, "no_blocking", &mut |function| {
-        if markers::is_allowed(function.attrs) {
-            return;
-        }
-        let found = analysis::analyze(
-            function.block,
-            function.is_async(),
-            function.imports,
-            checks,
-        );
-        if !found.has_async_code {
-            direct_without_async = Some(function.sig.fn_token.span);
-        }
-        let warnings = report.findings(found.findings, args.mode == Mode::Warn);
-        function.block.stmts.splice(0..0, warnings);
-        if let Some(detect) = &args.detect {
-            match AsyncShape::of(function.sig, function.block) {
+    let krate = super::crate_path(args.krate.as_ref());
+    let (tokens, report) = super::each_fn(
+        "no_blocking",
+        item,
+        Report::with(args_error),
+        |function, direct, report| {
+            if markers::is_allowed(function.attrs) {
+                return;
+            }
+            let found = analysis::analyze(
+                function.block,
+                function.is_async(),
+                function.imports,
+                checks,
+            );
+            if direct && !found.has_async_code {
+                report.error(syn::Error::new(
+                    function.sig.fn_token.span,
+                    "`#[no_blocking]` checks async code, and this fn has none: \
+                 make it an `async fn` (or give it an `async` block), or remove the attribute",
+                ));
+            }
+            let warnings = report.findings(found.findings, args.mode == Mode::Warn);
+            function.block.stmts.splice(0..0, warnings);
+            if let Some(detect) = &args.detect {
+                match AsyncShape::of(function.sig, function.block) {
                 Some(shape) => {
                     expand::detect::detect(detect.max_poll(), &krate, function.sig, function.block, &shape);
                 }
@@ -65,24 +58,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 )),
                 None => {}
             }
-        }
-    });
-    match placement {
-        Ok(Placement::Fn) => {
-            if let Some(span) = direct_without_async {
-                report.error(syn::Error::new(
-                    span,
-                    "`#[no_blocking]` checks async code, and this fn has none: \
-                     make it an `async fn` (or give it an `async` block), or remove the attribute",
-                ));
             }
-        }
-        Ok(Placement::Container) => {}
-        Err(error) => report.error(error),
-    }
-    let mut tokens = markers::strip(parsed.into_token_stream());
-    tokens.extend(report.into_tokens());
-    tokens
+        },
+    );
+    super::emit(markers::strip(tokens), report)
 }
 
 #[cfg(test)]

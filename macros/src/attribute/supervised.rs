@@ -1,9 +1,9 @@
 //! `#[supervised]`: the fn becomes a supervision scope that owns the tasks it spawns.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, Pat};
+use syn::{FnArg, Pat};
 
 use super::common;
 use crate::args::parse_or_default;
@@ -11,70 +11,58 @@ use crate::args::supervised::SupervisedArgs;
 use crate::expand;
 use crate::expand::body::{AsyncShape, result_type};
 use crate::report::Report;
-use crate::target::{self, FnItem};
+use crate::target::FnItem;
 
 /// Checks and rewrites every fn the attribute applies to.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let (args, args_error) = parse_or_default(args, SupervisedArgs::option);
-    let mut report = Report::default();
-    let args = match args_error.map_or_else(|| args.validate(), Err) {
-        Ok(()) => args,
-        Err(error) => {
-            report.error(error);
-            SupervisedArgs::default()
-        }
+    let (args, error) = match args_error.map_or_else(|| args.validate(), Err) {
+        Ok(()) => (args, None),
+        Err(error) => (SupervisedArgs::default(), Some(error)),
     };
-    let mut parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(error) => return super::unparsed(item, &error),
-    };
-    let krate = args
-        .krate
-        .as_ref()
-        .map_or_else(|| quote!(::warden), ToTokens::to_token_stream);
-    let direct = matches!(parsed, Item::Fn(_));
-    let placement = target::for_each_fn(&mut parsed, "supervised", &mut |function| {
-        let Some(shape) = common::async_shape(function, "supervised", direct, &mut report) else {
-            return;
-        };
-        common::check_tasks(function, true, &mut report);
-        if let Err(error) = validate(&args, function, &shape) {
-            report.error(error);
-            return;
-        }
-        if let Some(detect) = &args.detect {
-            expand::detect::detect(
-                detect.max_poll(),
+    let krate = super::crate_path(args.krate.as_ref());
+    let (tokens, report) = super::each_fn(
+        "supervised",
+        item,
+        Report::with(error),
+        |function, direct, report| {
+            let Some(shape) = common::async_shape(function, "supervised", direct, report) else {
+                return;
+            };
+            common::check_tasks(function, true, report);
+            if let Err(error) = validate(&args, function, &shape) {
+                report.error(error);
+                return;
+            }
+            if let Some(detect) = &args.detect {
+                expand::detect::detect(
+                    detect.max_poll(),
+                    &krate,
+                    function.sig,
+                    function.block,
+                    &shape,
+                );
+            }
+            let output = shape.output(function.sig);
+            let result_span = common::return_type_span(&output, function.sig);
+            let error_span = result_type(&output)
+                .and_then(|(_, error)| error)
+                .map(Spanned::span);
+            expand::supervised::supervised(
+                &args,
                 &krate,
                 function.sig,
                 function.block,
                 &shape,
+                result_span,
+                error_span,
             );
-        }
-        let output = shape.output(function.sig);
-        let result_span = common::return_type_span(&output, function.sig);
-        let error_span = result_type(&output)
-            .and_then(|(_, error)| error)
-            .map(Spanned::span);
-        expand::supervised::supervised(
-            &args,
-            &krate,
-            function.sig,
-            function.block,
-            &shape,
-            result_span,
-            error_span,
-        );
-        if args.restart.is_some() {
-            drop_mut_from_arguments(function);
-        }
-    });
-    if let Err(error) = placement {
-        report.error(error);
-    }
-    let mut tokens = parsed.into_token_stream();
-    tokens.extend(report.into_tokens());
-    tokens
+            if args.restart.is_some() {
+                drop_mut_from_arguments(function);
+            }
+        },
+    );
+    super::emit(tokens, report)
 }
 
 /// The fn must return a `Result`; a restarting fn must be able to rebuild its arguments.
