@@ -317,7 +317,6 @@ const fn api(api: Api, why: &'static str, fix: &'static str) -> BlockingApi {
 /// future (not awaited, not passed on), so `use tokio::fs; fs::read(p).await` stays clean.
 pub(crate) const COMMON_IMPORTS: &[(&str, &str)] = &[
     ("thread", "std::thread"),
-    ("task", "tokio::task"),
     ("fs", "std::fs"),
     ("net", "std::net"),
     ("io", "std::io"),
