@@ -12,6 +12,31 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 ///
 /// It is `Error + Send + Sync + 'static`, so `anyhow::Error` and `Box<dyn Error + Send + Sync>`
 /// convert from it with `?`; a user error type needs `impl From<warden::Failure> for MyError`.
+/// Every variant displays its cause, and [`Failure::Child`] keeps the child's error as its
+/// `source()`, so error reporters print the whole chain.
+///
+/// ```
+/// use std::time::Duration;
+/// use warden_runtime::Failure;
+///
+/// /// What an HTTP layer might answer for each way a warden call can fail.
+/// fn status(failure: &Failure) -> u16 {
+///     match failure {
+///         Failure::Overloaded { .. } | Failure::Cancelled { .. } => 503,
+///         Failure::TimedOut { .. } => 504,
+///         Failure::Child { .. } | Failure::Panicked { .. } => 500,
+///         _ => 500, // the enum is non-exhaustive
+///     }
+/// }
+///
+/// let timed_out = Failure::TimedOut { scope: "fetch".into(), after: Duration::from_millis(250) };
+/// assert_eq!(status(&timed_out), 504);
+/// assert_eq!(timed_out.to_string(), "scope `fetch` timed out after 250ms");
+///
+/// let child = Failure::Child { scope: "fetch".into(), child: "page 3".into(), error: "reset".into() };
+/// assert_eq!(child.to_string(), "child `page 3` of scope `fetch` failed: reset");
+/// assert_eq!(std::error::Error::source(&child).unwrap().to_string(), "reset");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Failure {
