@@ -202,7 +202,7 @@ where
                 scope = cfg.name(),
                 attempt,
                 delay = ?delay,
-                error,
+                error = %error,
                 "warden: scope failed; restarting"
             );
         } else {
