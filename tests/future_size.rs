@@ -1,0 +1,236 @@
+//! The futures warden generates stay about the size of the code they wrap.
+//!
+//! Regression: each runtime wrapper was an `async fn` taking the body's future by value, so the
+//! body was stored twice per layer (as the argument and as the awaited local, rustc#62958), and
+//! the macro's own `async move` layers added more copies. A handler holding a 4 KiB buffer made
+//! an accept loop's future reach 918 KB and overflow the main thread's stack, and
+//! `clippy::large_futures` fired in users' crates.
+//!
+//! Each body below holds a 1 KiB buffer across an await. The bound for each fn is the plain fn's
+//! size plus [`LAYER`] bytes per attribute layer: the layer's own state (a permit, a clock, a
+//! scope's handles), never a second copy of the body. Sizes are a compile-time property of the
+//! types, so these asserts are deterministic.
+
+#![deny(unused_qualifications)]
+#![forbid(unsafe_code)]
+
+use std::hash::Hash;
+use std::mem::size_of_val;
+
+use warden::{Failure, bounded, no_blocking, supervised};
+
+/// What one attribute layer may add to the body it wraps. A body stored twice would add 1 KiB.
+const LAYER: usize = 512;
+
+/// The buffer every body holds across an await.
+const BUF: usize = 1024;
+
+async fn plain(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(4)]
+async fn bounded_wait(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(4, reject)]
+async fn bounded_reject(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(4, wait = "50ms")]
+async fn bounded_wait_for(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(2, per = key)]
+async fn bounded_per_key<K: Hash + Eq + Clone + Send + Sync + 'static>(
+    key: K,
+    n: u8,
+) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    drop(key);
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(2, per = key, reject)]
+async fn bounded_per_key_reject(key: u64, n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len() + usize::from(key == 0))
+}
+
+#[no_blocking(max_poll = "10ms")]
+async fn timed(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[supervised]
+async fn scoped(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[supervised(restart = "on_failure", backoff = "1ms..1ms")]
+async fn restarting(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[supervised(max_poll = "10ms")]
+#[bounded(4, reject)]
+async fn stacked(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[bounded(4)]
+#[supervised(max_poll = "10ms")]
+async fn stacked_other_order(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+#[no_blocking(max_poll = "10ms")]
+#[supervised(timeout = "1s")]
+#[bounded(4, wait = "50ms")]
+async fn three_layers(n: u8) -> Result<usize, Failure> {
+    let buf = [n; BUF];
+    tokio::task::yield_now().await;
+    Ok(std::hint::black_box(&buf).len())
+}
+
+fn child(n: u8) -> impl Future<Output = Result<usize, Failure>> + Send + 'static {
+    async move {
+        let buf = [n; BUF];
+        tokio::task::yield_now().await;
+        Ok(std::hint::black_box(&buf).len())
+    }
+}
+
+/// A caller of `warden::spawn` holds the spawn future while it waits for a slot.
+async fn spawner(n: u8) -> Result<usize, Failure> {
+    let handle = warden::spawn(child(n)).await;
+    handle.await
+}
+
+/// Fails with the sizes of every fn, so one failure shows the whole picture.
+#[track_caller]
+fn check(name: &str, size: usize, layers: usize, base: usize) {
+    let bound = base + layers * LAYER;
+    assert!(
+        size <= bound,
+        "`{name}`'s future is {size} B, above the {bound} B allowed ({base} B plain + \
+         {layers} × {LAYER} B): a layer stores the body more than once"
+    );
+}
+
+#[test]
+fn attribute_futures_store_the_body_once() {
+    let base = size_of_val(&plain(1));
+    assert!(base >= BUF, "the plain body holds its buffer: {base} B");
+    let sizes = [
+        ("bounded(4)", size_of_val(&bounded_wait(1)), 1),
+        ("bounded(4, reject)", size_of_val(&bounded_reject(1)), 1),
+        (
+            "bounded(4, wait = ..)",
+            size_of_val(&bounded_wait_for(1)),
+            1,
+        ),
+        (
+            "bounded(2, per = key)",
+            size_of_val(&bounded_per_key(7u64, 1)),
+            1,
+        ),
+        (
+            "bounded(2, per = key, reject)",
+            size_of_val(&bounded_per_key_reject(7, 1)),
+            1,
+        ),
+        ("no_blocking(max_poll)", size_of_val(&timed(1)), 1),
+        ("supervised", size_of_val(&scoped(1)), 1),
+        ("supervised(restart)", size_of_val(&restarting(1)), 1),
+        (
+            "supervised(max_poll) + bounded(reject)",
+            size_of_val(&stacked(1)),
+            3,
+        ),
+        (
+            "bounded + supervised(max_poll)",
+            size_of_val(&stacked_other_order(1)),
+            3,
+        ),
+        (
+            "no_blocking + supervised + bounded",
+            size_of_val(&three_layers(1)),
+            3,
+        ),
+    ];
+    for (name, size, _) in &sizes {
+        eprintln!("{name:<40} {size:>6} B (plain {base} B)");
+    }
+    for (name, size, layers) in sizes {
+        check(name, size, layers, base);
+    }
+}
+
+#[test]
+fn spawn_stores_the_child_future_once() {
+    let body = size_of_val(&child(1));
+    let spawn = size_of_val(&warden::spawn(child(1)));
+    let named = size_of_val(&warden::spawn_named("named", child(1)));
+    let caller = size_of_val(&spawner(1));
+    eprintln!("child {body} B, spawn {spawn} B, spawn_named {named} B, caller {caller} B");
+    // The child's future is boxed before waiting for a slot: tokio boxes it into its task anyway.
+    assert!(spawn < LAYER, "`warden::spawn`'s future is {spawn} B");
+    assert!(named < LAYER, "`warden::spawn_named`'s future is {named} B");
+    assert!(caller < LAYER, "a caller of `warden::spawn` is {caller} B");
+}
+
+#[test]
+fn offload_stores_the_closure_once() {
+    let buf = [1u8; BUF];
+    let work = move || std::hint::black_box(&buf).len();
+    let closure = size_of_val(&work);
+    let offload = size_of_val(&warden::offload(work));
+    let with_token = size_of_val(&warden::offload_with_token(move |_token| {
+        std::hint::black_box(&buf).len()
+    }));
+    eprintln!("closure {closure} B, offload {offload} B, offload_with_token {with_token} B");
+    check("offload", offload, 1, closure);
+    check("offload_with_token", with_token, 1, closure);
+}
+
+#[tokio::test]
+async fn the_measured_fns_still_run() {
+    assert_eq!(plain(1).await.unwrap(), BUF);
+    assert_eq!(bounded_wait(1).await.unwrap(), BUF);
+    assert_eq!(bounded_reject(1).await.unwrap(), BUF);
+    assert_eq!(bounded_wait_for(1).await.unwrap(), BUF);
+    assert_eq!(bounded_per_key("k", 1).await.unwrap(), BUF);
+    assert_eq!(bounded_per_key_reject(7, 1).await.unwrap(), BUF);
+    assert_eq!(timed(1).await.unwrap(), BUF);
+    assert_eq!(scoped(1).await.unwrap(), BUF);
+    assert_eq!(restarting(1).await.unwrap(), BUF);
+    assert_eq!(stacked(1).await.unwrap(), BUF);
+    assert_eq!(stacked_other_order(1).await.unwrap(), BUF);
+    assert_eq!(three_layers(1).await.unwrap(), BUF);
+    assert_eq!(spawner(1).await.unwrap(), BUF);
+    assert_eq!(warden::offload(|| BUF).await.unwrap(), BUF);
+}
