@@ -19,10 +19,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::{Hash, Hasher, RandomState};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
+use futures::future::{FusedFuture as _, FutureExt as _};
 use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 
 use crate::failure::Failure;
@@ -144,7 +147,29 @@ impl Stats {
 
     /// The slow path: no permit was free. Rejects, or waits (within the mode's deadline) on
     /// `acquire`, counting the caller as waiting and logging a wait longer than the threshold.
-    async fn wait_for<P>(
+    ///
+    /// Rejecting needs no state; waiting does (a timer, the semaphore's queue entry), so that
+    /// state is boxed: only a caller that waits pays for it, and every call's future stays
+    /// small.
+    fn wait_for<P>(
+        &self,
+        name: &'static str,
+        limit: usize,
+        mode: BoundMode,
+        acquire: impl Future<Output = Result<P, AcquireError>>,
+    ) -> Result<impl Future<Output = Result<P, Failure>>, Failure> {
+        if mode == BoundMode::Reject {
+            self.rejected.fetch_add(1, Relaxed);
+            return Err(Failure::Overloaded {
+                name: Cow::Borrowed(name),
+                limit,
+            });
+        }
+        Ok(Box::pin(self.wait(name, limit, mode, acquire)))
+    }
+
+    /// Waits on `acquire` as [`wait_for`](Self::wait_for) says.
+    async fn wait<P>(
         &self,
         name: &'static str,
         limit: usize,
@@ -155,10 +180,6 @@ impl Stats {
             name: Cow::Borrowed(name),
             limit,
         };
-        if mode == BoundMode::Reject {
-            self.rejected.fetch_add(1, Relaxed);
-            return Err(overloaded());
-        }
         let _waiting = Waiting::enter(&self.waiting);
         let start = Instant::now();
         let acquired = match mode {
@@ -261,7 +282,8 @@ pub(crate) fn snapshots() -> Vec<BoundSnapshot> {
 /// The uncontended path is one `try_acquire` on a Tokio semaphore plus three relaxed loads:
 /// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`).
 /// Only a caller that finds the limit full takes the slow path (counted as waiting, timed,
-/// perhaps logged).
+/// perhaps logged); one that waits allocates its wait state once, so that the future of every
+/// call is the body's size plus a small constant.
 ///
 /// ```
 /// use warden_runtime::bound::{Bound, BoundMode};
@@ -327,7 +349,7 @@ impl Bound {
             permit
         } else {
             self.stats
-                .wait_for(self.name, self.limit, mode, self.semaphore.acquire())
+                .wait_for(self.name, self.limit, mode, self.semaphore.acquire())?
                 .await?
         };
         self.stats.saw_in_flight(self.in_flight());
@@ -336,11 +358,12 @@ impl Bound {
 
     /// Runs `fut` once a permit is free, waiting as long as it takes: what `#[bounded(n)]`
     /// emits for its default mode, `Bound::run(&STATIC, async move { body }).await`.
-    pub async fn run<F: Future>(&'static self, fut: F) -> F::Output {
+    ///
+    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    pub fn run<F: Future>(&'static self, fut: F) -> impl Future<Output = F::Output> {
         // `Wait` only fails if the semaphore were closed, which warden never does; the
         // execution then runs unlimited rather than not at all.
-        let _permit = self.acquire(BoundMode::Wait).await.ok();
-        fut.await
+        Limited::new(self.acquire(BoundMode::Wait), fut, |_| None)
     }
 
     /// Runs `fut`, a fallible body, under the limit, failing as `mode` says when it is full.
@@ -349,15 +372,22 @@ impl Bound {
     /// `Bound::run_or_fail(&STATIC, mode, async move { body }).await`; the fn's error type
     /// needs `From<Failure>`.
     ///
+    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    ///
     /// # Errors
     /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever `fut` returns.
-    pub async fn run_or_fail<F, T, E>(&'static self, mode: BoundMode, fut: F) -> Result<T, E>
+    pub fn run_or_fail<F, T, E>(
+        &'static self,
+        mode: BoundMode,
+        fut: F,
+    ) -> impl Future<Output = Result<T, E>>
     where
         F: Future<Output = Result<T, E>>,
         E: From<Failure>,
     {
-        let _permit = self.acquire(mode).await?;
-        fut.await
+        Limited::new(self.acquire(mode), fut, |failure| {
+            Some(Err(E::from(failure)))
+        })
     }
 
     /// Executions holding a permit now.
@@ -531,7 +561,7 @@ impl KeyedBound {
         } else {
             let acquire = Arc::clone(&semaphore).acquire_owned();
             self.stats
-                .wait_for(self.name, self.limit, mode, acquire)
+                .wait_for(self.name, self.limit, mode, acquire)?
                 .await?
         };
         self.in_flight.fetch_add(1, Relaxed);
@@ -546,33 +576,37 @@ impl KeyedBound {
     /// Runs `fut` once `key` has a free permit, waiting as long as it takes: what
     /// `#[bounded(n, per = arg)]` emits,
     /// `KeyedBound::run(&STATIC, Clone::clone(&arg), async move { body }).await`.
-    pub async fn run<K, F>(&'static self, key: K, fut: F) -> F::Output
+    ///
+    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    pub fn run<K, F>(&'static self, key: K, fut: F) -> impl Future<Output = F::Output>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
         F: Future,
     {
         // `Wait` only fails if the semaphore were closed, which warden never does.
-        let _permit = self.acquire(BoundMode::Wait, key).await.ok();
-        fut.await
+        Limited::new(self.acquire(BoundMode::Wait, key), fut, |_| None)
     }
 
     /// Runs `fut`, a fallible body, under `key`'s limit, failing as `mode` says when it is full.
     ///
+    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    ///
     /// # Errors
     /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever `fut` returns.
-    pub async fn run_or_fail<K, F, T, E>(
+    pub fn run_or_fail<K, F, T, E>(
         &'static self,
         mode: BoundMode,
         key: K,
         fut: F,
-    ) -> Result<T, E>
+    ) -> impl Future<Output = Result<T, E>>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
         E: From<Failure>,
     {
-        let _permit = self.acquire(mode, key).await?;
-        fut.await
+        Limited::new(self.acquire(mode, key), fut, |failure| {
+            Some(Err(E::from(failure)))
+        })
     }
 
     /// This bound's counters now.
@@ -663,5 +697,82 @@ impl<K: Hash + Eq + Send + Sync + std::fmt::Debug + 'static> std::fmt::Debug for
             .field("bound", &self.holder.bound.name)
             .field("key", &self.holder.key)
             .finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a body under a permit
+
+pin_project_lite::pin_project! {
+    /// A body waiting for its permit, then running while it holds it: the future of every `run`
+    /// and `run_or_fail` above.
+    ///
+    /// Hand-written (not an `async fn` taking the body by value) so the body is stored once, in
+    /// place, from the call on: an `async fn` keeps it as its argument and again as the awaited
+    /// local, which doubled every `#[bounded]` fn's future.
+    struct Limited<A, P, F, R> {
+        #[pin]
+        acquire: futures::future::Fuse<A>,
+        permit: Option<P>,
+        // What a refused caller returns: `None` runs the body unlimited.
+        refused: Option<R>,
+        #[pin]
+        body: F,
+    }
+}
+
+impl<A, P, F, R> Limited<A, P, F, R>
+where
+    A: Future<Output = Result<P, Failure>>,
+    F: Future,
+    R: FnOnce(Failure) -> Option<F::Output>,
+{
+    fn new(acquire: A, body: F, refused: R) -> Self {
+        Limited {
+            acquire: acquire.fuse(),
+            permit: None,
+            refused: Some(refused),
+            body,
+        }
+    }
+}
+
+impl<A, P, F, R> Future for Limited<A, P, F, R>
+where
+    A: Future<Output = Result<P, Failure>>,
+    F: Future,
+    R: FnOnce(Failure) -> Option<F::Output>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        if !this.acquire.is_terminated() {
+            // `Fuse` drops the acquiring future once it is ready.
+            match ready!(this.acquire.as_mut().poll(cx)) {
+                Ok(permit) => *this.permit = Some(permit),
+                Err(failure) => {
+                    if let Some(output) = this.refused.take().and_then(|refused| refused(failure)) {
+                        return Poll::Ready(output);
+                    }
+                }
+            }
+        }
+        // Gives the permit back when the body ends, and if its poll panics.
+        let release = Release(this.permit);
+        let output = this.body.poll(cx);
+        if output.is_pending() {
+            std::mem::forget(release);
+        }
+        output
+    }
+}
+
+/// Drops a permit when dropped: after the body's last poll, or while its poll unwinds.
+struct Release<'a, P>(&'a mut Option<P>);
+
+impl<P> Drop for Release<'_, P> {
+    fn drop(&mut self) {
+        self.0.take();
     }
 }

@@ -190,6 +190,19 @@ async fn permit_is_released_on_panic() {
     assert_released(&BOUND);
 }
 
+#[test]
+fn permit_is_released_while_a_panicking_poll_unwinds() {
+    // `run` is a hand-written future (it stores the body once): it must still give the permit
+    // back during the unwind, as an `async fn` did, even if whoever caught the panic keeps it.
+    static BOUND: Bound = Bound::new("tests::release_unwind", 1);
+    let mut call = std::pin::pin!(BOUND.run(async { panic!("body panicked") }));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let polled =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.as_mut().poll(&mut cx)));
+    assert!(polled.is_err());
+    assert_released(&BOUND);
+}
+
 #[tokio::test]
 async fn permit_is_released_when_dropped_mid_way() {
     static BOUND: Bound = Bound::new("tests::release_drop", 1);
