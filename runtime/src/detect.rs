@@ -15,8 +15,8 @@
 //! slow poll of the outer one too, and each reports it.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
@@ -277,15 +277,21 @@ impl PollSite {
 
     /// Drives `fut` to completion, timing each poll: what generated code emits,
     /// `PollSite::run(&STATIC, async move { body }).await`.
-    pub async fn run<F: Future>(&'static self, fut: F) -> F::Output {
+    ///
+    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a pointer.
+    /// The site is listed in [`crate::metrics::polls`] from the first poll on.
+    pub fn run<F: Future>(&'static self, fut: F) -> impl Future<Output = F::Output> {
+        Timed { site: self, fut }
+    }
+
+    /// Lists the site on its first poll; afterwards one relaxed load.
+    fn register(&'static self) {
         if !self.registered.load(Relaxed) && !self.registered.swap(true, Relaxed) {
             SITES
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(self);
         }
-        let mut fut = pin!(fut);
-        poll_fn(|cx| self.poll_timed(fut.as_mut(), cx)).await
     }
 
     /// The threshold in force now.
@@ -352,6 +358,29 @@ impl PollSite {
             warnings: self.warnings.load(Relaxed),
             suppressed: self.rate.pending(),
         }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A watched fn's body with the site that times it: the future of [`PollSite::run`].
+    ///
+    /// Hand-written (not an `async fn` taking the body by value) so the body is stored once,
+    /// in place: an `async fn` keeps it as its argument and again as the awaited local.
+    struct Timed<F> {
+        site: &'static PollSite,
+        #[pin]
+        fut: F,
+    }
+}
+
+impl<F: Future> Future for Timed<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let site: &'static PollSite = this.site;
+        site.register();
+        site.poll_timed(this.fut, cx)
     }
 }
 
