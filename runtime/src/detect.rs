@@ -209,7 +209,7 @@ pub struct PollSnapshot {
     pub polls: u64,
     /// Polls longer than the threshold so far (counted only while detection is on).
     pub slow_polls: u64,
-    /// The longest poll seen (timed only while detection is on).
+    /// The longest poll seen, slow or not (timed only while detection is on).
     pub longest_poll: Duration,
     /// Warnings emitted.
     pub warnings: u64,
@@ -310,6 +310,11 @@ impl PollSite {
         let output = fut.poll(cx);
         let end = Instant::now();
         let took = end.saturating_duration_since(start);
+        // Usually one relaxed load: a new longest poll is rare once the site has warmed up.
+        let took_ns = nanos(took);
+        if took_ns > self.longest_ns.load(Relaxed) {
+            self.longest_ns.fetch_max(took_ns, Relaxed);
+        }
         let max_poll = match self.max_poll {
             Some(max_poll) => max_poll,
             None => Duration::from_nanos(settings.default_max_poll_ns.load(Relaxed)),
@@ -324,7 +329,6 @@ impl PollSite {
     #[cold]
     fn slow(&self, took: Duration, max_poll: Duration, end: Instant) {
         self.slow_polls.fetch_add(1, Relaxed);
-        self.longest_ns.fetch_max(nanos(took), Relaxed);
         let Some(suppressed) = self.rate.admit(end) else {
             return;
         };

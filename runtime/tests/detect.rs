@@ -79,6 +79,28 @@ async fn one_blocking_poll_gives_exactly_one_warning_naming_the_fn() {
     assert!(snap.longest_poll >= Duration::from_millis(50), "{snap:?}");
 }
 
+/// Regression: `longest_poll` only recorded slow polls, so a fn that never crossed its
+/// threshold showed a longest poll of zero although its doc says "the longest poll seen".
+#[tokio::test]
+async fn the_longest_poll_is_recorded_even_when_no_poll_was_slow() {
+    static SITE: PollSite = PollSite::new(
+        "tests::longest_not_slow",
+        file!(),
+        line!(),
+        Some(Duration::from_secs(3_600)),
+    );
+    common::init();
+    let polls = SpinningPolls {
+        polls: 3,
+        period: Duration::from_millis(5),
+    };
+    timeout(PATIENCE, SITE.run(polls)).await.unwrap();
+    let snap = SITE.snapshot();
+    assert_eq!((snap.polls, snap.slow_polls, snap.warnings), (4, 0, 0));
+    assert!(snap.longest_poll >= Duration::from_millis(5), "{snap:?}");
+    assert!(common::events_with("fn_path", "tests::longest_not_slow").is_empty());
+}
+
 #[tokio::test]
 async fn awaiting_a_sleep_is_not_a_slow_poll() {
     static SITE: PollSite = PollSite::new(
