@@ -32,6 +32,9 @@ type ChildResult<T> = Result<T, BoxError>;
 /// supervised fn. If the scope is cancelled while waiting for a slot, or is aborting its
 /// children, the future is not started and the handle resolves to [`Failure::Cancelled`].
 ///
+/// `fut` is boxed at the call, so the returned future (and the caller's, across its await) is
+/// a few hundred bytes whatever `fut`'s size.
+///
 /// # Panics
 ///
 /// Outside a Tokio runtime, with a message that names the fix.
@@ -89,7 +92,10 @@ where
     E: Into<BoxError> + 'static,
 {
     let name = name.into();
-    // Not an `async fn`: the child's future is stored once until it is spawned.
+    // Boxed before waiting for a slot: held inline, the child would make every caller's future
+    // larger by its size (and a loop spawning handlers, by the handler's). Tokio allocates the
+    // child's task anyway; its task then holds this box, not a second copy.
+    let fut = Box::pin(fut);
     async move {
         ensure_runtime("`warden::spawn` of child", &name);
         let scope = Scope::current_or_global();
