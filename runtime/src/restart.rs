@@ -159,32 +159,77 @@ where
     Fut: Future<Output = Result<T, E>>,
     E: From<Failure> + Display,
 {
-    let policy = cfg.restart_policy().unwrap_or(RestartPolicy::on_failure());
-    let mut recent: VecDeque<Instant> = VecDeque::new();
-    let mut attempt: u32 = 1;
+    // Only these and the attempt's future live across the attempt's await: the rest of a
+    // restart's state lives in `decide` and `back_off`, so the attempt is the bulk of this
+    // future (the body once, plus the scope's own state).
+    let mut history = History::new();
     loop {
-        let outcome = run(cfg, factory()).await;
+        let delay = {
+            let outcome = run(cfg, factory()).await;
+            match history.decide(cfg, outcome) {
+                Next::Return(result) => return result,
+                Next::Restart(delay) => delay,
+            }
+        };
+        back_off(cfg, delay).await.map_err(E::from)?;
+    }
+}
+
+/// The restarts of one supervised call so far.
+struct History {
+    /// When each restart within the current period happened.
+    recent: VecDeque<Instant>,
+    /// The number of the attempt running or just ended, from 1.
+    attempt: u32,
+}
+
+/// What follows an attempt.
+enum Next<R> {
+    /// The call is over: this is its result.
+    Return(R),
+    /// Run it again after this delay.
+    Restart(Duration),
+}
+
+impl History {
+    fn new() -> Self {
+        History {
+            recent: VecDeque::new(),
+            attempt: 1,
+        }
+    }
+
+    /// Whether `outcome`, the end of an attempt, is the call's result or is restarted (logged
+    /// with its attempt number, the failure at error level, so it is reported exactly once).
+    fn decide<T, E>(&mut self, cfg: &ScopeConfig, outcome: Outcome<T, E>) -> Next<Result<T, E>>
+    where
+        E: From<Failure> + Display,
+    {
+        let policy = cfg.restart_policy().unwrap_or(RestartPolicy::on_failure());
         let failure = match &outcome {
-            Outcome::Ok(_) if policy.mode == Mode::OnFailure => return outcome.into_result(),
+            Outcome::Ok(_) if policy.mode == Mode::OnFailure => {
+                return Next::Return(outcome.into_result());
+            }
             Outcome::Ok(_) => None,
             Outcome::Err(e) => Some(e.to_string()),
-            Outcome::Failed(f) if f.is_cancelled() => return outcome.into_result(),
+            Outcome::Failed(f) if f.is_cancelled() => return Next::Return(outcome.into_result()),
             Outcome::Failed(f) => Some(chain(f)),
         };
-        let parent = Scope::current();
-        if parent.as_deref().is_some_and(Scope::is_cancelled) {
+        if Scope::current().as_deref().is_some_and(Scope::is_cancelled) {
             // Shutting down: no restart, and this attempt's result is the answer.
-            return outcome.into_result();
+            return Next::Return(outcome.into_result());
         }
 
         let now = Instant::now();
-        while recent
+        while self
+            .recent
             .front()
             .is_some_and(|t| now.duration_since(*t) >= policy.within)
         {
-            recent.pop_front();
+            self.recent.pop_front();
         }
-        if recent.len() >= policy.max_restarts as usize {
+        let attempt = self.attempt;
+        if self.recent.len() >= policy.max_restarts as usize {
             tracing::warn!(
                 scope = cfg.name(),
                 attempt,
@@ -192,11 +237,12 @@ where
                 within = ?policy.within,
                 "warden: restart intensity reached; giving up"
             );
-            return outcome.into_result();
+            return Next::Return(outcome.into_result());
         }
-        recent.push_back(now);
-        let delay = policy.delay(recent.len());
-        attempt += 1;
+        self.recent.push_back(now);
+        let delay = policy.delay(self.recent.len());
+        self.attempt += 1;
+        let attempt = self.attempt;
         if let Some(error) = failure {
             tracing::error!(
                 scope = cfg.name(),
@@ -213,19 +259,22 @@ where
                 "warden: permanent scope returned; restarting"
             );
         }
-        drop(outcome);
+        Next::Restart(delay)
+    }
+}
 
-        let token = parent.as_deref().and_then(Scope::nearest_token);
-        match token {
-            Some(token) => {
-                tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
-                    () = token.cancelled() => {
-                        return Err(E::from(Failure::Cancelled { scope: cfg.name().into() }));
-                    }
-                }
-            }
-            None => tokio::time::sleep(delay).await,
-        }
+/// Waits `delay` before the next attempt.
+///
+/// # Errors
+/// [`Failure::Cancelled`] if the parent scope is cancelled meanwhile.
+async fn back_off(cfg: &ScopeConfig, delay: Duration) -> Result<(), Failure> {
+    let parent = Scope::current();
+    let Some(token) = parent.as_deref().and_then(Scope::nearest_token) else {
+        tokio::time::sleep(delay).await;
+        return Ok(());
+    };
+    tokio::select! {
+        () = tokio::time::sleep(delay) => Ok(()),
+        () = token.cancelled() => Err(Failure::Cancelled { scope: cfg.name().into() }),
     }
 }
