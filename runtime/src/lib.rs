@@ -42,7 +42,7 @@ pub mod __private {
     /// The `'static` config of one supervised fn (`const` builder).
     pub use crate::supervise::ScopeConfig;
     /// Runs one supervised call: `#[supervised] async fn` bodies without a restart policy.
-    pub use crate::supervise::supervise_apart;
+    pub use crate::supervise::supervise_with;
     /// Generated code builds its span with `__private::tracing::info_span!`.
     pub use tracing;
 }

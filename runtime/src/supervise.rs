@@ -167,23 +167,31 @@ where
     run(cfg, body).map(Outcome::into_result)
 }
 
-/// [`supervise`] with warden's own failure kept apart from the body's result, for generated
-/// code: it converts the failure with the fn's `From<Failure>` itself, so a missing impl is one
-/// error on the user's error type instead of several inside warden.
+/// [`supervise`] for generated code: `convert` turns warden's own failure into the body's error
+/// type. Generated code passes `|failure| From::from(failure)` spanned on the fn's error type,
+/// so a missing `From<Failure>` is one error on the user's type instead of several inside
+/// warden.
+///
+/// Like [`supervise`], the returned future is the body's size plus a constant: the conversion is
+/// a plain map of the output, not an `async` block around the call (which would keep a second
+/// copy of the fn's arguments).
 ///
 /// # Errors
-/// The [`Failure`] that ended the scope (a child, a panic, a timeout, a cancellation).
-pub fn supervise_apart<T, E, Fut>(
+/// The body's own error, or `convert` applied to the [`Failure`] that ended the scope (a child,
+/// a panic, a timeout, a cancellation).
+pub fn supervise_with<T, E, Fut, C>(
     cfg: &'static ScopeConfig,
     body: Fut,
-) -> impl Future<Output = Result<Result<T, E>, Failure>>
+    convert: C,
+) -> impl Future<Output = Result<T, E>>
 where
     Fut: Future<Output = Result<T, E>>,
+    C: FnOnce(Failure) -> E,
 {
-    run(cfg, body).map(|outcome| match outcome {
-        Outcome::Ok(value) => Ok(Ok(value)),
-        Outcome::Err(error) => Ok(Err(error)),
-        Outcome::Failed(failure) => Err(failure),
+    run(cfg, body).map(move |outcome| match outcome {
+        Outcome::Ok(value) => Ok(value),
+        Outcome::Err(error) => Err(error),
+        Outcome::Failed(failure) => Err(convert(failure)),
     })
 }
 

@@ -44,17 +44,16 @@ pub(crate) fn supervised(
                 || quote!(::core::convert::From::from(#failure)),
                 |span| quote_spanned!(span=> ::core::convert::From::from(#failure)),
             );
-            let result = Ident::new("__warden_result", Span::mixed_site());
+            let converted = Ident::new("__warden_error", Span::mixed_site());
+            // A map of the scope's output, not an `async move` around the call: such a block
+            // would keep its own copy of the fn's arguments next to the body's.
             quote! {
-                async move {
+                #krate::__private::supervise_with(&#scope, #future, |#failure| {
                     // `E` may be `Failure` itself.
                     #[allow(clippy::useless_conversion)]
-                    let #result = match #krate::__private::supervise_apart(&#scope, #future).await {
-                        ::core::result::Result::Ok(result) => result,
-                        ::core::result::Result::Err(#failure) => ::core::result::Result::Err(#convert),
-                    };
-                    #result
-                }
+                    let #converted = #convert;
+                    #converted
+                })
             }
         }
     });
