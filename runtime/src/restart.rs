@@ -165,7 +165,7 @@ where
     let mut history = History::new();
     loop {
         let delay = {
-            let outcome = run(cfg, factory()).await;
+            let outcome = run(cfg, factory(), None).await;
             match history.decide(cfg, outcome) {
                 Next::Return(result) => return result,
                 Next::Restart(delay) => delay,

@@ -12,8 +12,7 @@ use futures::FutureExt as _;
 use futures::future::{CatchUnwind, Fuse, OptionFuture};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::WaitForCancellationFutureOwned;
-use tracing::instrument::Instrumented;
-use tracing::{Instrument as _, Span};
+use tracing::Span;
 
 use crate::failure::Failure;
 use crate::restart::RestartPolicy;
@@ -164,7 +163,7 @@ where
     Fut: Future<Output = Result<T, E>>,
     E: From<Failure>,
 {
-    run(cfg, body).map(Outcome::into_result)
+    run(cfg, body, Some(cfg.make_span())).map(Outcome::into_result)
 }
 
 /// [`supervise`] for generated code: `convert` turns warden's own failure into the body's error
@@ -188,7 +187,9 @@ where
     Fut: Future<Output = Result<T, E>>,
     C: FnOnce(Failure) -> E,
 {
-    run(cfg, body).map(move |outcome| match outcome {
+    // The span is made at the first poll: the future is built by the fn's body, maybe before an
+    // outer attribute's wait (or rejection), which must not cost a span.
+    run(cfg, body, None).map(move |outcome| match outcome {
         Outcome::Ok(value) => Ok(value),
         Outcome::Err(error) => Err(error),
         Outcome::Failed(failure) => Err(convert(failure)),
@@ -212,16 +213,19 @@ impl<T, E: From<Failure>> Outcome<T, E> {
     }
 }
 
-/// One run of a scope, shared by `supervise` and `supervise_restarting`.
+/// One run of a scope, shared by `supervise` and `supervise_restarting`, inside `span` (made
+/// from `cfg` at the first poll when `None`).
 pub(crate) fn run<T, E, Fut>(
     cfg: &'static ScopeConfig,
     body: Fut,
-) -> Instrumented<Supervised<Fut, T, E>>
+    span: Option<Span>,
+) -> Supervised<Fut, T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
     Supervised {
         cfg,
+        span,
         scope: None,
         body: AssertUnwindSafe(body).catch_unwind().fuse(),
         sleep: None.into(),
@@ -231,7 +235,6 @@ where
         draining: None,
         partial: None,
     }
-    .instrument(cfg.make_span())
 }
 
 /// The phase after the body: waiting for (or draining) the children. Only scopes that had
@@ -241,8 +244,13 @@ type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 pin_project_lite::pin_project! {
     /// A supervised call in flight: races the body against cancellation and the timeout, then
     /// waits for the children. Hand-written (not an `async fn`) so the body is stored once.
-    pub(crate) struct Supervised<Fut, T, E> {
+    pub(crate) struct Supervised<Fut, T, E>
+    where
+        Fut: Future,
+    {
         cfg: &'static ScopeConfig,
+        // Entered by every poll and by the drop, as `Instrumented` would.
+        span: Option<Span>,
         // Created at the first poll, under the scope that polls it.
         scope: Option<Arc<Scope>>,
         #[pin]
@@ -259,13 +267,23 @@ pin_project_lite::pin_project! {
         partial: Option<Outcome<T, E>>,
     }
 
-    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E> {
+    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
+    where
+        Fut: Future,
+    {
         fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
+            let mut this = this.project();
+            let _entered = this.span.as_ref().map(Span::enter);
             // Dropped before it finished (it lost a `select!`): no child may outlive it.
             if let Some(scope) = this.scope.take() {
                 scope.abandon();
             }
+            // What the body owns is dropped inside its span, too.
+            this.body.set(Fuse::terminated());
+            this.sleep.set(None.into());
+            this.waiter.set(None.into());
+            this.draining.take();
+            this.partial.take();
         }
     }
 }
@@ -285,8 +303,9 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
+        let cfg: &'static ScopeConfig = this.cfg;
+        let _entered = this.span.get_or_insert_with(|| cfg.make_span()).enter();
         if this.scope.is_none() {
-            let cfg = *this.cfg;
             ensure_runtime("`#[supervised]` fn", cfg.name);
             let scope = Scope::new(
                 cfg.name,
@@ -312,7 +331,6 @@ where
         let Some(scope) = this.scope.as_ref() else {
             unreachable!("set above")
         };
-        let cfg: &'static ScopeConfig = this.cfg;
 
         if this.draining.is_none() {
             let first = loop {

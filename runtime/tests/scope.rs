@@ -549,3 +549,27 @@ fn the_supervised_future_stores_the_body_once() {
     });
     assert!(std::mem::size_of_val(&child) <= body_size + 512);
 }
+
+#[tokio::test]
+async fn generated_scopes_make_their_span_at_the_first_poll() {
+    // `#[supervised]` under another attribute builds its future before the outer layer runs
+    // (stored once, not in one more async block): a call that the outer layer turns away, like
+    // a rejected `#[bounded(n, reject)]` call, must not cost a span.
+    static CFG: ScopeConfig =
+        ScopeConfig::new("lazy").span(|| tracing::info_span!("lazy_supervised_fn"));
+    let (capture, _g) = Capture::install();
+    let convert = |failure: Failure| failure;
+    drop(warden_runtime::__private::supervise_with(
+        &CFG,
+        async { Ok::<(), Failure>(()) },
+        convert,
+    ));
+    assert!(capture.spans().is_empty(), "{:?}", capture.spans());
+    let r = warden_runtime::__private::supervise_with(&CFG, async { Ok(()) }, convert).await;
+    r.expect("ok");
+    let spans = capture.spans();
+    assert!(
+        spans.iter().any(|s| s.starts_with("lazy_supervised_fn")),
+        "{spans:?}"
+    );
+}
