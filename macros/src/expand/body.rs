@@ -141,10 +141,35 @@ pub(crate) fn wrap(
 ) {
     match shape {
         AsyncShape::AsyncFn => {
+            let prelude: Block = syn::parse_quote!({ #prelude });
+            if let Some(inner) = inner_layer(block, &prelude) {
+                // Another warden attribute already wrapped the body: wrap its future directly.
+                // An `async move` around its `.await` would keep one more copy of the fn's
+                // arguments (an async block's captures stay in its future, rustc#62958).
+                let statics = &block.stmts[..block.stmts.len() - 1];
+                let (items, locals) = prelude.stmts.split_at(
+                    prelude
+                        .stmts
+                        .iter()
+                        .take_while(|stmt| matches!(stmt, syn::Stmt::Item(_)))
+                        .count(),
+                );
+                let future = make(quote!(#inner));
+                *block = syn::parse_quote_spanned! {block.span()=>
+                    {
+                        #(#items)*
+                        #(#statics)*
+                        #(#locals)*
+                        #future.await
+                    }
+                };
+                return;
+            }
+            let prelude = prelude.stmts;
             let future = make(async_block(sig, block));
             *block = syn::parse_quote_spanned! {block.span()=>
                 {
-                    #prelude
+                    #(#prelude)*
                     #future.await
                 }
             };
@@ -187,6 +212,30 @@ fn let_body(block: &Block) -> Option<usize> {
         let named_body = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "body");
         matches!(*init.expr, syn::Expr::Async(_)) || named_body
     })
+}
+
+/// The future an earlier warden attribute left as the whole body of an `async fn`, `{ static
+/// __WARDEN_..; <future>.await }`, if `prelude` declares none of its statics again (two
+/// attributes of a kind keep their own blocks, so their statics do not clash).
+fn inner_layer<'a>(block: &'a Block, prelude: &Block) -> Option<&'a syn::Expr> {
+    let (last, statics) = block.stmts.split_last()?;
+    let syn::Stmt::Expr(syn::Expr::Await(awaited), None) = last else {
+        return None;
+    };
+    let static_name = |stmt: &syn::Stmt| match stmt {
+        syn::Stmt::Item(syn::Item::Static(item)) => Some(item.ident.to_string()),
+        _ => None,
+    };
+    let mut names = Vec::with_capacity(statics.len());
+    for stmt in statics {
+        names.push(static_name(stmt).filter(|name| name.starts_with("__WARDEN_"))?);
+    }
+    let clash = prelude
+        .stmts
+        .iter()
+        .filter_map(static_name)
+        .any(|name| names.contains(&name));
+    (!names.is_empty() && !clash).then_some(&*awaited.base)
 }
 
 /// The argument of a trailing `Box::pin(..)`: `#[async_trait]`'s async block, or what an earlier
