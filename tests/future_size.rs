@@ -13,6 +13,8 @@
 
 #![deny(unused_qualifications)]
 #![forbid(unsafe_code)]
+// A large by-value argument is the point of some of these fns: it is what the macros copied.
+#![allow(clippy::large_types_passed_by_value)]
 
 use std::hash::Hash;
 use std::mem::size_of_val;
