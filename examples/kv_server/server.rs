@@ -277,12 +277,10 @@ pub mod handlers {
                 continue;
             };
             let shared = Arc::clone(&shared);
-            // Boxed: `spawn` holds the future while it waits for a slot, and a connection's
-            // future is large (warden's wrappers multiply it); this keeps the loop's small.
-            let task = Box::pin(async move {
+            let task = async move {
                 connection(socket, &shared).await;
                 Ok::<(), Infallible>(())
-            });
+            };
             let child = warden::spawn_named("connection", task).await;
             // Dropping the handle leaves the child to the scope, which waits for it on exit.
             drop(child);
