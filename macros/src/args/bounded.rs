@@ -79,7 +79,7 @@ impl BoundedArgs {
             "reject" => {
                 set_once(mode, (), meta)
                     .map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
-                self.mode = Mode::Reject(meta.path.segments[0].ident.span());
+                self.mode = Mode::Reject(syn::spanned::Spanned::span(&meta.path));
             }
             "wait" => {
                 set_once(mode, (), meta)
