@@ -1,7 +1,7 @@
 //! `#[bounded]` at run time: limits hold under load in every mode, permits come back on every
 //! exit path, per-key limits hold per key and forget idle keys, and snapshots tell the truth.
 
-mod common;
+mod support;
 
 use std::future::pending;
 use std::sync::Arc;
@@ -383,18 +383,18 @@ async fn a_generic_fn_shares_its_bound_but_keys_of_distinct_types_differ() {
 #[tokio::test]
 async fn a_long_wait_is_logged_with_the_bound_name() {
     static BOUND: Bound = Bound::new("tests::slow_wait", 1);
-    common::init();
+    let capture = support::Capture::global();
     warden_runtime::bound::set_wait_warning(Some(Duration::from_millis(20)));
     let held = BOUND.acquire(BoundMode::Wait).await.unwrap();
     let waiter = tokio::spawn(BOUND.run(async {}));
     tokio::time::sleep(Duration::from_millis(40)).await;
     drop(held);
     timeout(PATIENCE, waiter).await.unwrap().unwrap();
-    let events = common::events_with("bound", "tests::slow_wait");
+    let events = capture.events_with("bound", "tests::slow_wait");
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].level, tracing::Level::WARN);
     assert_eq!(events[0].target, "warden::bound");
     // A quick pass is not logged.
     BOUND.run(async {}).await;
-    assert_eq!(common::events_with("bound", "tests::slow_wait").len(), 1);
+    assert_eq!(capture.events_with("bound", "tests::slow_wait").len(), 1);
 }

@@ -3,7 +3,7 @@
 //!
 //! Tests that change global settings live in `detect_global.rs` and `detect_env.rs`.
 
-mod common;
+mod support;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -50,7 +50,7 @@ async fn one_blocking_poll_gives_exactly_one_warning_naming_the_fn() {
         77,
         Some(Duration::from_millis(10)),
     );
-    common::init();
+    let capture = support::Capture::global();
     let value = timeout(
         PATIENCE,
         SITE.run(async {
@@ -61,7 +61,7 @@ async fn one_blocking_poll_gives_exactly_one_warning_naming_the_fn() {
     .await
     .unwrap();
     assert_eq!(value, 3);
-    let events = common::events_with("fn_path", "tests::spins_50ms");
+    let events = capture.events_with("fn_path", "tests::spins_50ms");
     assert_eq!(events.len(), 1, "{events:?}");
     let event = &events[0];
     assert_eq!(event.level, tracing::Level::WARN);
@@ -89,7 +89,7 @@ async fn the_longest_poll_is_recorded_even_when_no_poll_was_slow() {
         line!(),
         Some(Duration::from_secs(3_600)),
     );
-    common::init();
+    let capture = support::Capture::global();
     let polls = SpinningPolls {
         polls: 3,
         period: Duration::from_millis(5),
@@ -98,7 +98,11 @@ async fn the_longest_poll_is_recorded_even_when_no_poll_was_slow() {
     let snap = SITE.snapshot();
     assert_eq!((snap.polls, snap.slow_polls, snap.warnings), (4, 0, 0));
     assert!(snap.longest_poll >= Duration::from_millis(5), "{snap:?}");
-    assert!(common::events_with("fn_path", "tests::longest_not_slow").is_empty());
+    assert!(
+        capture
+            .events_with("fn_path", "tests::longest_not_slow")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -109,14 +113,18 @@ async fn awaiting_a_sleep_is_not_a_slow_poll() {
         line!(),
         Some(Duration::from_millis(10)),
     );
-    common::init();
+    let capture = support::Capture::global();
     timeout(
         PATIENCE,
         SITE.run(tokio::time::sleep(Duration::from_millis(50))),
     )
     .await
     .unwrap();
-    assert!(common::events_with("fn_path", "tests::sleeps_50ms").is_empty());
+    assert!(
+        capture
+            .events_with("fn_path", "tests::sleeps_50ms")
+            .is_empty()
+    );
     let snap = SITE.snapshot();
     assert!(snap.polls >= 2, "{snap:?}");
     assert_eq!((snap.slow_polls, snap.warnings), (0, 0));
@@ -132,7 +140,7 @@ async fn a_hot_loop_of_slow_polls_is_rate_limited_and_counts_add_up() {
         line!(),
         Some(Duration::from_millis(1)),
     );
-    common::init();
+    let capture = support::Capture::global();
     let start = Instant::now();
     let spinning = SpinningPolls {
         polls: POLLS,
@@ -141,7 +149,7 @@ async fn a_hot_loop_of_slow_polls_is_rate_limited_and_counts_add_up() {
     timeout(PATIENCE, SITE.run(spinning)).await.unwrap();
     let elapsed = start.elapsed();
 
-    let events = common::events_with("fn_path", "tests::hot_loop");
+    let events = capture.events_with("fn_path", "tests::hot_loop");
     let snap = SITE.snapshot();
     assert_eq!(snap.polls, u64::from(POLLS) + 1);
     assert_eq!(snap.slow_polls, u64::from(POLLS));

@@ -1,7 +1,7 @@
 //! The global default threshold and the global switch of slow-poll detection. One test, because
 //! both are process-wide and tests of one binary run in parallel.
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ async fn default_threshold_and_switch_apply_at_run_time() {
         line!(),
         Some(Duration::from_millis(1)),
     );
-    common::init();
+    let capture = support::Capture::global();
     assert!(detect::is_enabled());
     assert_eq!(detect::default_max_poll(), detect::DEFAULT_MAX_POLL);
 
@@ -35,7 +35,7 @@ async fn default_threshold_and_switch_apply_at_run_time() {
     assert_eq!(DEFAULT.snapshot().max_poll, Duration::from_millis(5));
     DEFAULT.run(async { spin(Duration::from_millis(20)) }).await;
     assert_eq!(DEFAULT.snapshot().slow_polls, 1);
-    assert_eq!(common::events_with("fn_path", "tests::default").len(), 1);
+    assert_eq!(capture.events_with("fn_path", "tests::default").len(), 1);
 
     // Switched off: counted as a poll, not timed, not reported, whatever the site's threshold.
     detect::set_enabled(false);
@@ -45,11 +45,11 @@ async fn default_threshold_and_switch_apply_at_run_time() {
         (snap.polls, snap.slow_polls, snap.longest_poll),
         (1, 0, Duration::ZERO)
     );
-    assert!(common::events_with("fn_path", "tests::own").is_empty());
+    assert!(capture.events_with("fn_path", "tests::own").is_empty());
 
     // Back on: reported again.
     detect::set_enabled(true);
     OWN.run(async { spin(Duration::from_millis(20)) }).await;
     assert_eq!(OWN.snapshot().slow_polls, 1);
-    assert_eq!(common::events_with("fn_path", "tests::own").len(), 1);
+    assert_eq!(capture.events_with("fn_path", "tests::own").len(), 1);
 }

@@ -1,10 +1,10 @@
 //! Dropping a scope's future (it lost a `select!`) cancels and aborts its children: no orphan.
 
-mod scope_events;
+mod support;
 
 use std::time::Duration;
 
-use scope_events::{Capture, DropFlag, bounded, eventually, flag, is_set};
+use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
 use tracing::Level;
 use warden_runtime::{Failure, ScopeConfig, live_children, spawn_named, supervise};
 

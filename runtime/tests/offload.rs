@@ -1,7 +1,7 @@
 //! `offload` and `offload_with_token`: values come back, panics become `Failure::Panicked`, the
 //! caller's span follows the closure, and a dropped caller cancels the token.
 
-mod common;
+mod support;
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -91,7 +91,7 @@ async fn a_completed_call_leaves_its_token_alone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_closure_runs_in_the_callers_span() {
-    common::init();
+    let capture = support::Capture::global();
     let span = tracing::info_span!("caller_span");
     let inner = async {
         let plain = offload(|| {
@@ -110,7 +110,7 @@ async fn the_closure_runs_in_the_callers_span() {
     assert_eq!(plain.unwrap(), Some("caller_span"));
     with_token.unwrap();
     for probe in ["offload", "offload_with_token"] {
-        let events = common::events_with("probe", probe);
+        let events = capture.events_with("probe", probe);
         assert_eq!(events.len(), 1, "{events:?}");
         assert_eq!(events[0].span, Some("caller_span"), "{probe}");
     }

@@ -1,8 +1,8 @@
 //! A scope that spawns many short children over its life holds only the live ones.
 
-mod scope_events;
+mod support;
 
-use scope_events::bounded;
+use support::bounded;
 use warden_runtime::{Failure, ScopeConfig, live_children, scope_stats, spawn, supervise};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

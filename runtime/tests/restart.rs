@@ -1,11 +1,11 @@
 //! Restart rules: transient, permanent, intensity, backoff, and no restart on cancellation.
 
-mod scope_events;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use scope_events::{Capture, bounded};
+use support::{Capture, bounded};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{

@@ -2,13 +2,13 @@
 //! timeouts and the bound on children.
 #![allow(clippy::large_futures)] // test bodies nest several scopes by value
 
-mod scope_events;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use scope_events::{Capture, DropFlag, bounded, flag, is_set};
+use support::{Capture, DropFlag, bounded, flag, is_set};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{

@@ -1,12 +1,12 @@
 //! The root: shutdown order (cancel, grace, abort, report), failures under the root, and no
 //! task left alive. Tests here assert the process-wide live count, so they run one at a time.
 
-mod scope_events;
+mod support;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use scope_events::{Capture, DropFlag, bounded, eventually, flag, is_set};
+use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{

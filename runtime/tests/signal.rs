@@ -1,11 +1,11 @@
 //! SIGTERM starts the same graceful shutdown as the handle.
 #![cfg(unix)]
 
-mod scope_events;
+mod support;
 
 use std::time::Duration;
 
-use scope_events::bounded;
+use support::bounded;
 use warden_runtime::{Failure, Root, cancelled, live_children, spawn_named};
 
 #[tokio::test]

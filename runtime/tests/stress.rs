@@ -1,13 +1,13 @@
 //! 10,000 children under a root, some failing, then a shutdown: every child ends within the
 //! grace period, none is left alive, and every failure is returned or logged exactly once.
 
-mod scope_events;
+mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use scope_events::{Capture, bounded, eventually};
+use support::{Capture, bounded, eventually};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{
@@ -49,7 +49,7 @@ async fn ten_thousand_children_some_failing_then_shutdown() {
     static GROUP: ScopeConfig = ScopeConfig::new("group")
         .max_children(PER_GROUP)
         .grace(GRACE);
-    let capture = Capture::install_global();
+    let capture = Capture::global();
     let started = Arc::new(AtomicUsize::new(0));
     let failures_done = Arc::new(AtomicUsize::new(0));
     let returned = Arc::new(Mutex::new(Vec::<String>::new()));
