@@ -45,9 +45,9 @@ def main() -> None:
         if name not in medians:
             continue
         print(f"\n#### `{name}`\n")
-        head = "| workload | side | median | " + " | ".join(f"÷ {r}" for r in refs) + " | ÷ plain |"
-        print(head)
-        print("| --- | --- | ---: | " + " | ".join("---:" for _ in refs) + " | ---: |")
+        cols = refs + ([] if "plain" in refs else ["plain"])
+        print("| workload | side | median | " + " | ".join(f"÷ {r}" for r in cols) + " |")
+        print("| --- | --- | ---: | " + " | ".join("---:" for _ in cols) + " |")
         for (workload, param), sides in sorted(medians[name].items(), key=lambda kv: (kv[0][0], int(kv[0][1] or 0))):
             label = f"{workload} ×{param}" if param else workload
             order = ["plain"] + [r for r in refs if r != "plain"] + ["warden"]
@@ -56,9 +56,8 @@ def main() -> None:
                 if side not in sides:
                     continue
                 ns = sides[side]
-                ratios = [f"{ns / sides[r]:.2f}" if r in sides else "" for r in refs]
-                floor = f"{ns / sides['plain']:.2f}" if "plain" in sides else ""
-                print(f"| {label} | {side} | {fmt_time(ns)} | " + " | ".join(ratios) + f" | {floor} |")
+                ratios = [f"{ns / sides[r]:.2f}" if r in sides else "—" for r in cols]
+                print(f"| {label} | {side} | {fmt_time(ns)} | " + " | ".join(ratios) + " |")
 
 
 if __name__ == "__main__":
