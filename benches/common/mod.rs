@@ -1,0 +1,34 @@
+//! What every benchmark binary shares: one criterion configuration (short, so the whole
+//! `cargo bench` stays under ten minutes on two cores) and the runtimes.
+
+use std::time::Duration;
+
+use criterion::Criterion;
+
+/// 30 samples over 2 s after a 0.5 s warm-up: medians stable to a few percent on a quiet
+/// machine, and every group done in seconds.
+pub fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
+
+/// The runtime of the per-call groups: one thread, so a measurement is the call's own cost and
+/// not the scheduler's noise.
+#[allow(dead_code, reason = "not every benchmark binary uses both runtimes")]
+pub fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime")
+}
+
+/// The runtime of the groups that spawn: the default multi-thread runtime, as a service runs.
+#[allow(dead_code, reason = "not every benchmark binary uses both runtimes")]
+pub fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a multi-thread runtime")
+}

@@ -1,0 +1,100 @@
+//! `#[no_blocking]`: the static check against the plain fn (same code, ratio 1.00), and slow-poll
+//! detection (`max_poll`) against the plain fn and tokio-metrics' `TaskMonitor::instrument`.
+//!
+//! Two workloads: `ready` (no suspension point) and `yield` (one `yield_now().await`, so the
+//! future is polled twice).
+#![allow(missing_docs, reason = "criterion_group! output")]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tokio::task::yield_now;
+use tokio_metrics::TaskMonitor;
+use warden::no_blocking;
+
+mod common;
+
+#[allow(clippy::unused_async, reason = "no suspension point")]
+async fn plain_ready(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+async fn plain_yield(x: u64) -> u64 {
+    yield_now().await;
+    black_box(x) + 1
+}
+
+#[allow(clippy::unused_async, reason = "no suspension point")]
+#[no_blocking]
+async fn static_ready(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+#[no_blocking]
+async fn static_yield(x: u64) -> u64 {
+    yield_now().await;
+    black_box(x) + 1
+}
+
+#[no_blocking(max_poll = "10ms")]
+async fn detect_ready(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+#[no_blocking(max_poll = "10ms")]
+async fn detect_yield(x: u64) -> u64 {
+    yield_now().await;
+    black_box(x) + 1
+}
+
+fn static_check(c: &mut Criterion) {
+    let rt = common::current_thread();
+    let mut g = c.benchmark_group("no_blocking_static");
+    g.bench_function("ready/plain", |b| {
+        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
+    });
+    g.bench_function("ready/warden", |b| {
+        b.to_async(&rt).iter(|| static_ready(black_box(1)));
+    });
+    g.bench_function("yield/plain", |b| {
+        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
+    });
+    g.bench_function("yield/warden", |b| {
+        b.to_async(&rt).iter(|| static_yield(black_box(1)));
+    });
+    g.finish();
+}
+
+fn detection(c: &mut Criterion) {
+    let rt = common::current_thread();
+    let monitor = TaskMonitor::new();
+    let mut g = c.benchmark_group("no_blocking_max_poll");
+    g.bench_function("ready/plain", |b| {
+        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
+    });
+    g.bench_function("ready/task_monitor", |b| {
+        b.to_async(&rt)
+            .iter(|| monitor.instrument(plain_ready(black_box(1))));
+    });
+    g.bench_function("ready/warden", |b| {
+        b.to_async(&rt).iter(|| detect_ready(black_box(1)));
+    });
+    g.bench_function("yield/plain", |b| {
+        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
+    });
+    g.bench_function("yield/task_monitor", |b| {
+        b.to_async(&rt)
+            .iter(|| monitor.instrument(plain_yield(black_box(1))));
+    });
+    g.bench_function("yield/warden", |b| {
+        b.to_async(&rt).iter(|| detect_yield(black_box(1)));
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::config();
+    targets = static_check, detection
+}
+criterion_main!(benches);

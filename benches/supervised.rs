@@ -1,0 +1,188 @@
+//! `#[supervised]` against what a careful user writes by hand for the same guarantees.
+//!
+//! - `inline`: a scope that spawns no child, against a child `CancellationToken` raced with
+//!   `select!`, `catch_unwind` and a span entered with `Instrument`, all run inline.
+//! - `children/N`: a scope that spawns N children and sums their values, against `JoinSet` and
+//!   against `TaskTracker` + `CancellationToken` (each child raced against the token).
+//!
+//! Two workloads: `ready` (no suspension point) and `yield` (one `yield_now().await`), in the
+//! body for `inline`, in each child for `children`.
+#![allow(missing_docs, reason = "criterion_group! output")]
+
+use std::future::Future;
+use std::hint::black_box;
+use std::panic::AssertUnwindSafe;
+use std::sync::LazyLock;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use futures::FutureExt as _;
+use tokio::task::{JoinError, JoinSet, yield_now};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument as _;
+use warden::{Failure, supervised};
+
+mod common;
+
+/// The token a hand-written service cancels on shutdown: every call's token is its child.
+static SHUTDOWN: LazyLock<CancellationToken> = LazyLock::new(CancellationToken::new);
+
+#[allow(clippy::unused_async, reason = "no suspension point")]
+async fn plain_ready(x: u64) -> Result<u64, Failure> {
+    Ok(black_box(x) + 1)
+}
+
+async fn plain_yield(x: u64) -> Result<u64, Failure> {
+    yield_now().await;
+    Ok(black_box(x) + 1)
+}
+
+#[supervised]
+async fn warden_ready(x: u64) -> Result<u64, Failure> {
+    Ok(black_box(x) + 1)
+}
+
+#[supervised]
+async fn warden_yield(x: u64) -> Result<u64, Failure> {
+    yield_now().await;
+    Ok(black_box(x) + 1)
+}
+
+/// What `#[supervised]` does for a call without children, written by hand.
+async fn by_hand<T>(body: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+    let token = SHUTDOWN.child_token();
+    let span = tracing::info_span!("by_hand");
+    async move {
+        tokio::select! {
+            biased;
+            () = token.cancelled() => Err(Failure::Cancelled { scope: "by_hand".into() }),
+            out = AssertUnwindSafe(body).catch_unwind() => out.unwrap_or_else(|panic| {
+                Err(Failure::Panicked { at: "by_hand".into(), message: panic_message(&*panic) })
+            }),
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+fn inline(c: &mut Criterion) {
+    let rt = common::current_thread();
+    let mut g = c.benchmark_group("supervised_inline");
+    g.bench_function("ready/plain", |b| {
+        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
+    });
+    g.bench_function("ready/by_hand", |b| {
+        b.to_async(&rt).iter(|| by_hand(plain_ready(black_box(1))));
+    });
+    g.bench_function("ready/warden", |b| {
+        b.to_async(&rt).iter(|| warden_ready(black_box(1)));
+    });
+    g.bench_function("yield/plain", |b| {
+        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
+    });
+    g.bench_function("yield/by_hand", |b| {
+        b.to_async(&rt).iter(|| by_hand(plain_yield(black_box(1))));
+    });
+    g.bench_function("yield/warden", |b| {
+        b.to_async(&rt).iter(|| warden_yield(black_box(1)));
+    });
+    g.finish();
+}
+
+/// One child's work: its index back, after one yield or none.
+async fn child(i: u64, yields: bool) -> Result<u64, Failure> {
+    if yields {
+        yield_now().await;
+    }
+    Ok(black_box(i))
+}
+
+#[supervised]
+async fn warden_children(n: u64, yields: bool) -> Result<u64, Failure> {
+    let mut handles = Vec::new();
+    for i in 0..n {
+        handles.push(warden::spawn(child(i, yields)).await);
+    }
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await?;
+    }
+    Ok(total)
+}
+
+fn join_failure(_: JoinError) -> Failure {
+    Failure::Cancelled {
+        scope: "by_hand".into(),
+    }
+}
+
+async fn joinset_children(n: u64, yields: bool) -> Result<u64, Failure> {
+    let mut set = JoinSet::new();
+    for i in 0..n {
+        set.spawn(child(i, yields));
+    }
+    let mut total = 0;
+    while let Some(joined) = set.join_next().await {
+        total += joined.map_err(join_failure)??;
+    }
+    Ok(total)
+}
+
+async fn tracker_children(n: u64, yields: bool) -> Result<u64, Failure> {
+    let tracker = TaskTracker::new();
+    let token = SHUTDOWN.child_token();
+    let mut handles = Vec::new();
+    for i in 0..n {
+        let token = token.clone();
+        handles.push(tracker.spawn(async move {
+            tokio::select! {
+                biased;
+                () = token.cancelled() => Err(Failure::Cancelled { scope: "by_hand".into() }),
+                out = child(i, yields) => out,
+            }
+        }));
+    }
+    tracker.close();
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await.map_err(join_failure)??;
+    }
+    tracker.wait().await;
+    Ok(total)
+}
+
+fn children(c: &mut Criterion) {
+    let rt = common::multi_thread();
+    let mut g = c.benchmark_group("supervised_children");
+    for n in [10_u64, 1_000] {
+        g.throughput(Throughput::Elements(n));
+        for (workload, yields) in [("ready", false), ("yield", true)] {
+            let id = |side: &str| BenchmarkId::new(format!("{workload}/{side}"), n);
+            g.bench_function(id("joinset"), |b| {
+                b.to_async(&rt).iter(|| joinset_children(n, yields));
+            });
+            g.bench_function(id("tracker"), |b| {
+                b.to_async(&rt).iter(|| tracker_children(n, yields));
+            });
+            g.bench_function(id("warden"), |b| {
+                b.to_async(&rt).iter(|| warden_children(n, yields));
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::config();
+    targets = inline, children
+}
+criterion_main!(benches);
