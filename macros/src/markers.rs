@@ -1,8 +1,8 @@
 //! `#[warden::allow_blocking]`: the inert marker that accepts blocking on purpose.
 //!
 //! On a statement or expression it exempts that code; on a fn inside an annotated `mod` or `impl`
-//! it opts the fn out. The outer attribute strips every marker before emitting, so markers work on
-//! statements on stable Rust, where attribute macros on statements do not.
+//! it opts the fn out. The attribute strips the markers of every fn it handles before emitting, so
+//! markers work on statements on stable Rust, where attribute macros on statements do not.
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::{Attribute, Expr};
@@ -46,6 +46,17 @@ fn expr_attrs(expr: &Expr) -> Option<&Vec<Attribute>> {
         Expr::Paren(e) => &e.attrs,
         _ => return None,
     })
+}
+
+/// Removes the markers of one fn the attribute handled: on the fn and anywhere in its body. Fns
+/// that carry the attribute themselves are not handled here, so their markers stay for the inner
+/// attribute to read.
+pub(crate) fn strip_fn(function: &mut crate::target::FnItem<'_>) {
+    function.attrs.retain(|attr| !is_marker(attr));
+    let body = strip(quote::ToTokens::to_token_stream(&*function.block));
+    if let Ok(body) = syn::parse2(body) {
+        *function.block = body;
+    }
 }
 
 /// Removes every marker from `tokens`, at any depth: on fns, statements and expressions, and

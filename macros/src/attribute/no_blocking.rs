@@ -28,6 +28,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Report::with(args_error),
         |function, direct, report| {
             if markers::is_allowed(function.attrs) {
+                markers::strip_fn(function);
                 return;
             }
             let found = analysis::analyze(
@@ -59,9 +60,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 None => {}
             }
             }
+            markers::strip_fn(function);
         },
     );
-    super::emit(markers::strip(tokens), report)
+    super::emit(tokens, report)
 }
 
 #[cfg(test)]
