@@ -364,23 +364,39 @@ impl Bound {
     /// [`Failure::Overloaded`] when `mode` is [`BoundMode::Reject`] and the limit is full, or
     /// [`BoundMode::WaitFor`] and its deadline passed first. [`BoundMode::Wait`] never fails.
     pub async fn acquire(&'static self, mode: BoundMode) -> Result<BoundPermit, Failure> {
+        let permit = if mode == BoundMode::Wait {
+            self.wait_permit().await?
+        } else {
+            self.stats.register(Registered::Plain(self));
+            let permit = if let Ok(permit) = self.semaphore.try_acquire() {
+                permit
+            } else {
+                self.stats
+                    .wait_for(self.name, self.limit, mode, self.semaphore.acquire())?
+                    .await?
+            };
+            self.stats.saw_in_flight(self.in_flight());
+            permit
+        };
+        Ok(BoundPermit { _permit: permit })
+    }
+
+    /// A permit in [`BoundMode::Wait`]: what [`run`](Self::run) awaits. Without a mode to keep
+    /// or a timed branch, its state is the semaphore's own future plus a few words.
+    async fn wait_permit(&'static self) -> Result<SemaphorePermit<'static>, Failure> {
         self.stats.register(Registered::Plain(self));
         let permit = if let Ok(permit) = self.semaphore.try_acquire() {
             permit
-        } else if mode == BoundMode::Wait {
+        } else {
             let started = self.stats.start_wait();
             // warden never closes its semaphores; should one be closed, the caller is overloaded.
             let permit =
                 (self.semaphore.acquire().await).map_err(|_| overloaded(self.name, self.limit))?;
             self.stats.end_wait(started, self.name, self.limit);
             permit
-        } else {
-            self.stats
-                .wait_for(self.name, self.limit, mode, self.semaphore.acquire())?
-                .await?
         };
         self.stats.saw_in_flight(self.in_flight());
-        Ok(BoundPermit { _permit: permit })
+        Ok(permit)
     }
 
     /// Runs `fut` once a permit is free, waiting as long as it takes: what `#[bounded(n)]`
@@ -390,7 +406,7 @@ impl Bound {
     pub fn run<F: Future>(&'static self, fut: F) -> impl Future<Output = F::Output> {
         // `Wait` only fails if the semaphore were closed, which warden never does; the
         // execution then runs unlimited rather than not at all.
-        Limited::new(self.acquire(BoundMode::Wait), fut, |_| None)
+        Limited::new(self.wait_permit(), fut, |_| None)
     }
 
     /// Runs `fut`, a fallible body, under the limit, failing as `mode` says when it is full.
