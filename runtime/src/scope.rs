@@ -153,7 +153,6 @@ pub(crate) struct Scope {
     closing: AtomicBool,
     pub(crate) max_children: usize,
     live: AtomicUsize,
-    spawned: AtomicU64,
     failed: AtomicU64,
     next_id: AtomicU64,
     idle: Notify,
@@ -196,7 +195,6 @@ impl Scope {
             closing: AtomicBool::new(false),
             max_children,
             live: AtomicUsize::new(0),
-            spawned: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
             idle: Notify::new(),
@@ -273,7 +271,8 @@ impl Scope {
     pub(crate) fn stats(&self) -> ScopeStats {
         ScopeStats {
             live: self.live.load(Ordering::Acquire),
-            spawned: self.spawned.load(Ordering::Relaxed),
+            // Ids are taken only by children that start, so the next id counts them.
+            spawned: self.next_id.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
         }
     }
@@ -324,7 +323,6 @@ impl Scope {
             root.tree_live.fetch_add(1, Ordering::AcqRel);
         }
         LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
-        self.spawned.fetch_add(1, Ordering::Relaxed);
         Some(id)
     }
 
