@@ -277,10 +277,11 @@ impl Scope {
         }
     }
 
-    /// Takes a free child slot, if any: one compare-and-swap.
+    /// Takes a free child slot, if any: one compare-and-swap. SeqCst: a waiting spawner's check
+    /// must not read an older count than the one [`free_slot`](Self::free_slot) left.
     pub(crate) fn try_take_slot(&self) -> bool {
         self.slots_used
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
                 (used < self.max_children).then_some(used + 1)
             })
             .is_ok()
@@ -302,8 +303,8 @@ impl Scope {
 
     /// Gives a child slot back and wakes a waiting spawner, if there is one.
     pub(crate) fn free_slot(&self) {
-        // SeqCst on both sides (here and in `SlotWaiter::enter` before its `try_take_slot`):
-        // either this load sees the waiter, or the waiter's check sees the freed slot.
+        // SeqCst on both sides (here, and `SlotWaiter::enter` then `try_take_slot` in
+        // `take_slot`): either this load sees the waiter, or the waiter's check sees the slot.
         self.slots_used.fetch_sub(1, Ordering::SeqCst);
         if self.slot_waiters.load(Ordering::SeqCst) > 0 {
             self.slot_freed.notify_one();
