@@ -277,7 +277,7 @@ impl Scope {
         }
     }
 
-    /// Takes a free child slot, if any: one compare-and-swap. SeqCst: a waiting spawner's check
+    /// Takes a free child slot, if any: one compare-and-swap. `SeqCst`: a waiting spawner's check
     /// must not read an older count than the one [`free_slot`](Self::free_slot) left.
     pub(crate) fn try_take_slot(&self) -> bool {
         self.slots_used
