@@ -3,7 +3,8 @@
 //!
 //! - `uncontended`: one caller at a time, so every call finds a free permit.
 //! - `contended`: 1,000 spawned callers on the multi-thread runtime through a limit of 8;
-//!   one iteration is all 1,000 calls.
+//!   one iteration is all 1,000 calls. `warden_quiet` is the same with the slow-wait warning
+//!   switched off (no clock read while waiting).
 //! - `per_key`: one caller at a time, cycling over 64 keys, limit 8 per key.
 //!
 //! Two workloads: `ready` (no suspension point) and `yield` (one `yield_now().await` while the
@@ -108,6 +109,15 @@ where
     ready.call(x).await.expect("infallible")
 }
 
+/// Runs `f` with warden's slow-wait warnings switched off (`warden_quiet`): a waiting caller
+/// then reads no clock, which shows what the default warning costs under contention.
+fn quiet(f: impl FnOnce()) {
+    let before = warden::bound::wait_warning();
+    warden::bound::set_wait_warning(None);
+    f();
+    warden::bound::set_wait_warning(before);
+}
+
 fn contended(c: &mut Criterion) {
     let rt = common::multi_thread();
     let tower_ready = ConcurrencyLimit::new(
@@ -133,6 +143,9 @@ fn contended(c: &mut Criterion) {
     g.bench_function("ready/warden", |b| {
         b.to_async(&rt).iter(|| callers(warden_ready));
     });
+    g.bench_function("ready/warden_quiet", |b| {
+        quiet(|| b.to_async(&rt).iter(|| callers(warden_ready)));
+    });
     g.bench_function("yield/plain", |b| {
         b.to_async(&rt).iter(|| callers(plain_yield));
     });
@@ -145,6 +158,9 @@ fn contended(c: &mut Criterion) {
     });
     g.bench_function("yield/warden", |b| {
         b.to_async(&rt).iter(|| callers(warden_yield));
+    });
+    g.bench_function("yield/warden_quiet", |b| {
+        quiet(|| b.to_async(&rt).iter(|| callers(warden_yield)));
     });
     g.finish();
 }

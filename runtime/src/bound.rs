@@ -145,12 +145,10 @@ impl Stats {
         }
     }
 
-    /// The slow path: no permit was free. Rejects, or waits (within the mode's deadline) on
-    /// `acquire`, counting the caller as waiting and logging a wait longer than the threshold.
-    ///
-    /// Rejecting needs no state; waiting does (a timer, the semaphore's queue entry), so that
-    /// state is boxed: only a caller that waits pays for it, and every call's future stays
-    /// small.
+    /// The slow path of a caller that fails rather than wait: rejects (no state), or waits up
+    /// to the mode's deadline. That wait carries a timer, so its state is boxed: only a caller
+    /// that waits with a deadline pays for it, and every call's future stays small.
+    /// [`BoundMode::Wait`] does not come here: it awaits [`wait`](Self::wait) in place.
     fn wait_for<P>(
         &self,
         name: &'static str,
@@ -158,59 +156,72 @@ impl Stats {
         mode: BoundMode,
         acquire: impl Future<Output = Result<P, AcquireError>>,
     ) -> Result<impl Future<Output = Result<P, Failure>>, Failure> {
-        if mode == BoundMode::Reject {
-            self.rejected.fetch_add(1, Relaxed);
-            return Err(Failure::Overloaded {
-                name: Cow::Borrowed(name),
-                limit,
-            });
-        }
-        Ok(Box::pin(self.wait(name, limit, mode, acquire)))
+        let deadline = match mode {
+            BoundMode::WaitFor(deadline) => deadline,
+            BoundMode::Reject | BoundMode::Wait => {
+                self.rejected.fetch_add(1, Relaxed);
+                return Err(overloaded(name, limit));
+            }
+        };
+        Ok(Box::pin(async move {
+            if let Ok(acquired) =
+                tokio::time::timeout(deadline, self.wait(name, limit, acquire)).await
+            {
+                acquired
+            } else {
+                self.rejected.fetch_add(1, Relaxed);
+                Err(overloaded(name, limit))
+            }
+        }))
     }
 
-    /// Waits on `acquire` as [`wait_for`](Self::wait_for) says.
+    /// Waits on `acquire`, counting the caller as waiting and logging a wait longer than the
+    /// threshold: the deadline-free wait, as [`wait`](Self::wait) and the callers of
+    /// [`BoundMode::Wait`] (inline, through [`start_wait`](Self::start_wait)) do it.
     async fn wait<P>(
         &self,
         name: &'static str,
         limit: usize,
-        mode: BoundMode,
         acquire: impl Future<Output = Result<P, AcquireError>>,
     ) -> Result<P, Failure> {
-        let overloaded = || Failure::Overloaded {
-            name: Cow::Borrowed(name),
-            limit,
+        let started = self.start_wait();
+        let permit = acquire.await.map_err(|_| overloaded(name, limit))?;
+        self.end_wait(started, name, limit);
+        Ok(permit)
+    }
+
+    /// A caller starts waiting: counted as waiting until the returned guard drops, and timed
+    /// only while the warnings are on (no clock read otherwise).
+    ///
+    /// Split from the await so a [`BoundMode::Wait`] caller awaits the semaphore's own future in
+    /// place: no allocation and no second copy of that future in the caller's state.
+    fn start_wait(&self) -> (Waiting<'_>, Option<Instant>) {
+        let waiting = Waiting::enter(&self.waiting);
+        (waiting, wait_warning().map(|_| Instant::now()))
+    }
+
+    /// The caller got its permit: logs the wait if it was longer than the threshold.
+    fn end_wait(&self, (waiting, start): (Waiting<'_>, Option<Instant>), name: &str, limit: usize) {
+        drop(waiting);
+        let (Some(start), Some(threshold)) = (start, wait_warning()) else {
+            return;
         };
-        let _waiting = Waiting::enter(&self.waiting);
-        let start = Instant::now();
-        let acquired = match mode {
-            BoundMode::WaitFor(deadline) => {
-                if let Ok(acquired) = tokio::time::timeout(deadline, acquire).await {
-                    acquired
-                } else {
-                    self.rejected.fetch_add(1, Relaxed);
-                    return Err(overloaded());
-                }
-            }
-            BoundMode::Wait | BoundMode::Reject => acquire.await,
-        };
-        // warden never closes its semaphores; should one be closed, the caller is overloaded.
-        let permit = acquired.map_err(|_| overloaded())?;
         let end = Instant::now();
         let waited = end.saturating_duration_since(start);
-        if wait_warning().is_some_and(|threshold| waited >= threshold) {
-            if let Some(suppressed) = self.slow_waits.admit(end) {
-                tracing::warn!(
-                    target: "warden::bound",
-                    bound = name,
-                    limit,
-                    waited = ?waited,
-                    suppressed,
-                    "`{name}` waited {waited:?} for one of its {limit} permits: the limit sets \
-                     its latency"
-                );
-            }
+        if waited < threshold {
+            return;
         }
-        Ok(permit)
+        if let Some(suppressed) = self.slow_waits.admit(end) {
+            tracing::warn!(
+                target: "warden::bound",
+                bound = name,
+                limit,
+                waited = ?waited,
+                suppressed,
+                "`{name}` waited {waited:?} for one of its {limit} permits: the limit sets its \
+                 latency"
+            );
+        }
     }
 
     fn snapshot(&self, name: &'static str, limit: usize) -> BoundSnapshot {
@@ -224,6 +235,14 @@ impl Stats {
             rejected: self.rejected.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
         }
+    }
+}
+
+/// The failure of a caller turned away by a full bound.
+fn overloaded(name: &'static str, limit: usize) -> Failure {
+    Failure::Overloaded {
+        name: Cow::Borrowed(name),
+        limit,
     }
 }
 
@@ -282,8 +301,9 @@ pub(crate) fn snapshots() -> Vec<BoundSnapshot> {
 /// The uncontended path is one `try_acquire` on a Tokio semaphore plus three relaxed loads:
 /// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`).
 /// Only a caller that finds the limit full takes the slow path (counted as waiting, timed,
-/// perhaps logged); one that waits allocates its wait state once, so that the future of every
-/// call is the body's size plus a small constant.
+/// perhaps logged, the clock read only while warnings are on). A [`BoundMode::Wait`] caller
+/// waits in place, allocating nothing; one with a deadline allocates its timed wait once, so
+/// that the future of every call is the body's size plus a small constant.
 ///
 /// ```
 /// use warden_runtime::bound::{Bound, BoundMode};
@@ -344,16 +364,39 @@ impl Bound {
     /// [`Failure::Overloaded`] when `mode` is [`BoundMode::Reject`] and the limit is full, or
     /// [`BoundMode::WaitFor`] and its deadline passed first. [`BoundMode::Wait`] never fails.
     pub async fn acquire(&'static self, mode: BoundMode) -> Result<BoundPermit, Failure> {
+        let permit = if mode == BoundMode::Wait {
+            self.wait_permit().await?
+        } else {
+            self.stats.register(Registered::Plain(self));
+            let permit = if let Ok(permit) = self.semaphore.try_acquire() {
+                permit
+            } else {
+                self.stats
+                    .wait_for(self.name, self.limit, mode, self.semaphore.acquire())?
+                    .await?
+            };
+            self.stats.saw_in_flight(self.in_flight());
+            permit
+        };
+        Ok(BoundPermit { _permit: permit })
+    }
+
+    /// A permit in [`BoundMode::Wait`]: what [`run`](Self::run) awaits. Without a mode to keep
+    /// or a timed branch, its state is the semaphore's own future plus a few words.
+    async fn wait_permit(&'static self) -> Result<SemaphorePermit<'static>, Failure> {
         self.stats.register(Registered::Plain(self));
         let permit = if let Ok(permit) = self.semaphore.try_acquire() {
             permit
         } else {
-            self.stats
-                .wait_for(self.name, self.limit, mode, self.semaphore.acquire())?
-                .await?
+            let started = self.stats.start_wait();
+            // warden never closes its semaphores; should one be closed, the caller is overloaded.
+            let permit =
+                (self.semaphore.acquire().await).map_err(|_| overloaded(self.name, self.limit))?;
+            self.stats.end_wait(started, self.name, self.limit);
+            permit
         };
         self.stats.saw_in_flight(self.in_flight());
-        Ok(BoundPermit { _permit: permit })
+        Ok(permit)
     }
 
     /// Runs `fut` once a permit is free, waiting as long as it takes: what `#[bounded(n)]`
@@ -363,7 +406,7 @@ impl Bound {
     pub fn run<F: Future>(&'static self, fut: F) -> impl Future<Output = F::Output> {
         // `Wait` only fails if the semaphore were closed, which warden never does; the
         // execution then runs unlimited rather than not at all.
-        Limited::new(self.acquire(BoundMode::Wait), fut, |_| None)
+        Limited::new(self.wait_permit(), fut, |_| None)
     }
 
     /// Runs `fut`, a fallible body, under the limit, failing as `mode` says when it is full.
@@ -557,6 +600,12 @@ impl KeyedBound {
         // From here on the entry is released on every exit, including a dropped future.
         let holder = Holder { bound: self, key };
         let permit = if let Ok(permit) = Arc::clone(&semaphore).try_acquire_owned() {
+            permit
+        } else if mode == BoundMode::Wait {
+            let started = self.stats.start_wait();
+            let permit = (Arc::clone(&semaphore).acquire_owned().await)
+                .map_err(|_| overloaded(self.name, self.limit))?;
+            self.stats.end_wait(started, self.name, self.limit);
             permit
         } else {
             let acquire = Arc::clone(&semaphore).acquire_owned();

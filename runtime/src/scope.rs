@@ -10,11 +10,11 @@ use std::error::Error;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::pin::pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -128,6 +128,9 @@ struct State {
     children: HashMap<u64, Entry, BuildHasherDefault<IdHasher>>,
     /// Set when the children are being aborted: no new child may start.
     closed: bool,
+    /// Children that ended before their entry was added (their spawner had not taken the lock
+    /// yet): the spawner finds its id here and adds nothing. Almost always empty.
+    gone: Vec<u64>,
     /// While true, an unowned child failure goes to `first` (if empty); after, it is logged.
     collecting: bool,
     first: Option<Failure>,
@@ -141,10 +144,15 @@ pub(crate) struct Scope {
     /// The `Root` this scope runs under (not itself), which counts every child of its tree.
     root: Option<Arc<Scope>>,
     token: OnceLock<CancellationToken>,
-    pub(crate) slots: Semaphore,
+    /// Children holding a slot (at most `max_children`): an atomic, not a `Semaphore`, whose
+    /// release takes its waiter lock every time; spawners that wait are counted and notified.
+    slots_used: AtomicUsize,
+    slot_waiters: AtomicUsize,
+    slot_freed: Notify,
+    /// Mirrors `State::closed`, so a spawn refuses without taking the lock.
+    closing: AtomicBool,
     pub(crate) max_children: usize,
     live: AtomicUsize,
-    spawned: AtomicU64,
     failed: AtomicU64,
     next_id: AtomicU64,
     idle: Notify,
@@ -163,7 +171,7 @@ impl Scope {
         max_children: usize,
         token: Option<CancellationToken>,
     ) -> Arc<Self> {
-        let max_children = max_children.clamp(1, Semaphore::MAX_PERMITS);
+        let max_children = max_children.max(1);
         let cell = OnceLock::new();
         if let Some(token) = token {
             let _ = cell.set(token);
@@ -181,10 +189,12 @@ impl Scope {
             parent,
             root,
             token: cell,
-            slots: Semaphore::new(max_children),
+            slots_used: AtomicUsize::new(0),
+            slot_waiters: AtomicUsize::new(0),
+            slot_freed: Notify::new(),
+            closing: AtomicBool::new(false),
             max_children,
             live: AtomicUsize::new(0),
-            spawned: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
             idle: Notify::new(),
@@ -193,6 +203,7 @@ impl Scope {
             state: Mutex::new(State {
                 children: HashMap::with_hasher(BuildHasherDefault::default()),
                 closed: false,
+                gone: Vec::new(),
                 collecting: kind != Kind::Global,
                 first: None,
             }),
@@ -260,48 +271,95 @@ impl Scope {
     pub(crate) fn stats(&self) -> ScopeStats {
         ScopeStats {
             live: self.live.load(Ordering::Acquire),
-            spawned: self.spawned.load(Ordering::Relaxed),
+            // Ids are taken only by children that start, so the next id counts them.
+            spawned: self.next_id.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
         }
     }
 
-    /// Registers a child about to start; `None` when the scope is aborting its children.
-    pub(crate) fn register(&self, name: Cow<'static, str>) -> Option<u64> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut st = self.lock();
-        if st.closed {
+    /// Takes a free child slot, if any: one compare-and-swap. `SeqCst`: a waiting spawner's check
+    /// must not read an older count than the one [`free_slot`](Self::free_slot) left.
+    pub(crate) fn try_take_slot(&self) -> bool {
+        self.slots_used
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                (used < self.max_children).then_some(used + 1)
+            })
+            .is_ok()
+    }
+
+    /// Waits for a free child slot and takes it. Not fair: a spawner that arrives as a slot is
+    /// freed may take it before one that waited.
+    pub(crate) async fn take_slot(&self) {
+        let _waiting = SlotWaiter::enter(&self.slot_waiters);
+        loop {
+            let mut freed = pin!(self.slot_freed.notified());
+            freed.as_mut().enable();
+            if self.try_take_slot() {
+                return;
+            }
+            freed.await;
+        }
+    }
+
+    /// Gives a child slot back and wakes a waiting spawner, if there is one.
+    pub(crate) fn free_slot(&self) {
+        // SeqCst on both sides (here, and `SlotWaiter::enter` then `try_take_slot` in
+        // `take_slot`): either this load sees the waiter, or the waiter's check sees the slot.
+        self.slots_used.fetch_sub(1, Ordering::SeqCst);
+        if self.slot_waiters.load(Ordering::SeqCst) > 0 {
+            self.slot_freed.notify_one();
+        }
+    }
+
+    /// Counts a child about to start (it holds a slot); `None` when the scope is aborting its
+    /// children. No lock: the child's entry is added by [`attach`](Self::attach) once its task
+    /// exists.
+    pub(crate) fn register(&self) -> Option<u64> {
+        if self.closing.load(Ordering::Acquire) {
             return None;
         }
-        st.children.insert(id, Entry { name, abort: None });
-        drop(st);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.live.fetch_add(1, Ordering::AcqRel);
         if let Some(root) = self.tree_root() {
             root.tree_live.fetch_add(1, Ordering::AcqRel);
         }
         LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
-        self.spawned.fetch_add(1, Ordering::Relaxed);
         Some(id)
     }
 
-    /// Records the abort handle of a started child (aborting it at once if the scope closed).
-    pub(crate) fn attach(&self, id: u64, abort: &AbortHandle) {
+    /// Records a started child's name and abort handle, under the lock's one acquisition per
+    /// spawn (aborting the child at once if the scope closed meanwhile; adding nothing if it
+    /// already ended).
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
         let mut st = self.lock();
-        let closed = st.closed;
-        if let Some(entry) = st.children.get_mut(&id) {
-            if !closed {
-                entry.abort = Some(abort.clone());
-                return;
-            }
+        if let Some(i) = st.gone.iter().position(|&g| g == id) {
+            st.gone.swap_remove(i);
+            return;
         }
-        drop(st);
-        if closed {
+        if st.closed {
+            drop(st);
             abort.abort();
+            return;
         }
+        st.children.insert(
+            id,
+            Entry {
+                name,
+                abort: Some(abort.clone()),
+            },
+        );
     }
 
     /// A child ended (finished, panicked or aborted): frees its slot and wakes waiters.
     pub(crate) fn child_done(&self, id: u64) {
-        self.lock().children.remove(&id);
+        {
+            let mut st = self.lock();
+            if st.children.remove(&id).is_none() && !st.closed {
+                // Ended before its spawner attached it: tell the spawner to add nothing (once
+                // closed, the spawner adds nothing anyway).
+                st.gone.push(id);
+            }
+        }
         LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
         if let Some(root) = self.tree_root() {
             if root.tree_live.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -312,7 +370,7 @@ impl Scope {
             self.idle.notify_waiters();
         }
         // Last: a spawner woken by this slot must not count this child as live too.
-        self.slots.add_permits(1);
+        self.free_slot();
     }
 
     /// Counts a child that ended in failure.
@@ -339,6 +397,7 @@ impl Scope {
     pub(crate) fn abort_all(&self) -> (usize, String) {
         let mut st = self.lock();
         st.closed = true;
+        self.closing.store(true, Ordering::Release);
         let mut handles = Vec::with_capacity(st.children.len());
         let mut names = String::new();
         for (i, entry) in st.children.values_mut().enumerate() {
@@ -476,6 +535,22 @@ async fn wait_zero(count: &AtomicUsize, zero: &Notify) {
     }
 }
 
+/// Counts a spawner waiting for a child slot for as long as it waits (also when dropped).
+struct SlotWaiter<'a>(&'a AtomicUsize);
+
+impl<'a> SlotWaiter<'a> {
+    fn enter(waiters: &'a AtomicUsize) -> Self {
+        waiters.fetch_add(1, Ordering::SeqCst);
+        SlotWaiter(waiters)
+    }
+}
+
+impl Drop for SlotWaiter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Aborts a scope's children if the scope's future is dropped before it finished.
 pub(crate) struct ScopeGuard<'a> {
     scope: &'a Scope,
@@ -522,6 +597,10 @@ pub(crate) fn chain(error: &(dyn Error + 'static)) -> String {
 
 /// Panics with a message that names the fix when no Tokio runtime is running.
 pub(crate) fn ensure_runtime(what: &str, name: &str) {
+    // Inside a task there is a runtime: one thread-local read instead of cloning the handle.
+    if tokio::task::try_id().is_some() {
+        return;
+    }
     assert!(
         tokio::runtime::Handle::try_current().is_ok(),
         "warden: {what} `{name}` was called outside a Tokio runtime; run it inside \

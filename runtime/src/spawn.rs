@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use futures::FutureExt as _;
-use tokio::sync::TryAcquireError;
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 use tracing::Instrument as _;
@@ -99,11 +98,13 @@ where
     async move {
         ensure_runtime("`warden::spawn` of child", &name);
         let scope = Scope::current_or_global();
-        let got_slot = tokio::select! {
-            biased;
-            permit = scope.slots.acquire() => permit.map(tokio::sync::SemaphorePermit::forget).is_ok(),
-            () = scope.token().cancelled() => false,
-        };
+        // A free slot is one compare-and-swap; only a full scope builds the race below.
+        let got_slot = scope.try_take_slot()
+            || tokio::select! {
+                biased;
+                () = scope.take_slot() => true,
+                () = scope.token().cancelled() => false,
+            };
         if !got_slot {
             return ChildHandle::refused(scope, name);
         }
@@ -170,19 +171,11 @@ where
     let name = name.into();
     ensure_runtime("`warden::try_spawn` of child", &name);
     let scope = Scope::current_or_global();
-    match scope.slots.try_acquire() {
-        Ok(permit) => permit.forget(),
-        Err(TryAcquireError::NoPermits) => {
-            return Err(Failure::Overloaded {
-                name: Cow::Borrowed(scope.name),
-                limit: scope.max_children,
-            });
-        }
-        Err(TryAcquireError::Closed) => {
-            return Err(Failure::Cancelled {
-                scope: Cow::Borrowed(scope.name),
-            });
-        }
+    if !scope.try_take_slot() {
+        return Err(Failure::Overloaded {
+            name: Cow::Borrowed(scope.name),
+            limit: scope.max_children,
+        });
     }
     let handle = start(scope, name, fut);
     if handle.rx.is_none() {
@@ -202,8 +195,8 @@ where
 {
     // Children and the scope's driver listen to this token: it must exist before they start.
     scope.token();
-    let Some(id) = scope.register(name.clone()) else {
-        scope.slots.add_permits(1);
+    let Some(id) = scope.register() else {
+        scope.free_slot();
         return ChildHandle::refused(scope, name);
     };
     let (tx, rx) = oneshot::channel();
@@ -216,7 +209,7 @@ where
         .scope(Arc::clone(&scope), run_child(guard, fut, tx))
         .instrument(tracing::Span::current());
     let abort = tokio::spawn(task).abort_handle();
-    scope.attach(id, &abort);
+    scope.attach(id, name.clone(), &abort);
     ChildHandle {
         rx: Some(rx),
         scope,
