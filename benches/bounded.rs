@@ -66,24 +66,12 @@ async fn semaphore_yield(x: u64) -> u64 {
 fn uncontended(c: &mut Criterion) {
     let rt = common::current_thread();
     let mut g = c.benchmark_group("bounded_uncontended");
-    g.bench_function("ready/plain", |b| {
-        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
-    });
-    g.bench_function("ready/semaphore", |b| {
-        b.to_async(&rt).iter(|| semaphore_ready(black_box(1)));
-    });
-    g.bench_function("ready/warden", |b| {
-        b.to_async(&rt).iter(|| warden_ready(black_box(1)));
-    });
-    g.bench_function("yield/plain", |b| {
-        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
-    });
-    g.bench_function("yield/semaphore", |b| {
-        b.to_async(&rt).iter(|| semaphore_yield(black_box(1)));
-    });
-    g.bench_function("yield/warden", |b| {
-        b.to_async(&rt).iter(|| warden_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/plain", plain_ready);
+    common::per_call(&mut g, &rt, "ready/semaphore", semaphore_ready);
+    common::per_call(&mut g, &rt, "ready/warden", warden_ready);
+    common::per_call(&mut g, &rt, "yield/plain", plain_yield);
+    common::per_call(&mut g, &rt, "yield/semaphore", semaphore_yield);
+    common::per_call(&mut g, &rt, "yield/warden", warden_yield);
     g.finish();
 }
 

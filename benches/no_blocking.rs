@@ -50,18 +50,10 @@ async fn detect_yield(x: u64) -> u64 {
 fn static_check(c: &mut Criterion) {
     let rt = common::current_thread();
     let mut g = c.benchmark_group("no_blocking_static");
-    g.bench_function("ready/plain", |b| {
-        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
-    });
-    g.bench_function("ready/warden", |b| {
-        b.to_async(&rt).iter(|| static_ready(black_box(1)));
-    });
-    g.bench_function("yield/plain", |b| {
-        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
-    });
-    g.bench_function("yield/warden", |b| {
-        b.to_async(&rt).iter(|| static_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/plain", plain_ready);
+    common::per_call(&mut g, &rt, "ready/warden", static_ready);
+    common::per_call(&mut g, &rt, "yield/plain", plain_yield);
+    common::per_call(&mut g, &rt, "yield/warden", static_yield);
     g.finish();
 }
 
@@ -69,26 +61,18 @@ fn detection(c: &mut Criterion) {
     let rt = common::current_thread();
     let monitor = TaskMonitor::new();
     let mut g = c.benchmark_group("no_blocking_max_poll");
-    g.bench_function("ready/plain", |b| {
-        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     g.bench_function("ready/task_monitor", |b| {
         b.to_async(&rt)
             .iter(|| monitor.instrument(plain_ready(black_box(1))));
     });
-    g.bench_function("ready/warden", |b| {
-        b.to_async(&rt).iter(|| detect_ready(black_box(1)));
-    });
-    g.bench_function("yield/plain", |b| {
-        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/warden", detect_ready);
+    common::per_call(&mut g, &rt, "yield/plain", plain_yield);
     g.bench_function("yield/task_monitor", |b| {
         b.to_async(&rt)
             .iter(|| monitor.instrument(plain_yield(black_box(1))));
     });
-    g.bench_function("yield/warden", |b| {
-        b.to_async(&rt).iter(|| detect_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "yield/warden", detect_yield);
     g.finish();
 }
 

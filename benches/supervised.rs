@@ -76,24 +76,16 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 fn inline(c: &mut Criterion) {
     let rt = common::current_thread();
     let mut g = c.benchmark_group("supervised_inline");
-    g.bench_function("ready/plain", |b| {
-        b.to_async(&rt).iter(|| plain_ready(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     g.bench_function("ready/by_hand", |b| {
         b.to_async(&rt).iter(|| by_hand(plain_ready(black_box(1))));
     });
-    g.bench_function("ready/warden", |b| {
-        b.to_async(&rt).iter(|| warden_ready(black_box(1)));
-    });
-    g.bench_function("yield/plain", |b| {
-        b.to_async(&rt).iter(|| plain_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "ready/warden", warden_ready);
+    common::per_call(&mut g, &rt, "yield/plain", plain_yield);
     g.bench_function("yield/by_hand", |b| {
         b.to_async(&rt).iter(|| by_hand(plain_yield(black_box(1))));
     });
-    g.bench_function("yield/warden", |b| {
-        b.to_async(&rt).iter(|| warden_yield(black_box(1)));
-    });
+    common::per_call(&mut g, &rt, "yield/warden", warden_yield);
     g.finish();
 }
 

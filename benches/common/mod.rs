@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use criterion::Criterion;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
+use std::hint::black_box;
 
 /// 30 samples over 2 s after a 0.5 s warm-up: medians stable to a few percent on a quiet
 /// machine, and every group done in seconds.
@@ -31,4 +33,22 @@ pub fn multi_thread() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a multi-thread runtime")
+}
+
+/// Registers `name` in `group`: each iteration awaits `call(1)` on `rt`, the argument through
+/// `black_box` so the call cannot be folded away. Every pair of a group goes through here, so
+/// both sides are driven the same way.
+#[allow(dead_code, reason = "not every benchmark binary times single calls")]
+pub fn per_call<F, Fut>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    call: F,
+) where
+    F: Fn(u64) -> Fut,
+    Fut: Future,
+{
+    group.bench_function(name, |b| {
+        b.to_async(rt).iter(|| call(black_box(1)));
+    });
 }
