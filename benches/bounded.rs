@@ -29,15 +29,7 @@ const LIMIT: usize = 8;
 const CALLERS: u64 = 1_000;
 const KEYS: u64 = 64;
 
-#[allow(clippy::unused_async, reason = "no suspension point")]
-async fn plain_ready(x: u64) -> u64 {
-    black_box(x) + 1
-}
-
-async fn plain_yield(x: u64) -> u64 {
-    yield_now().await;
-    black_box(x) + 1
-}
+use common::{plain_ready, plain_yield};
 
 #[bounded(8)]
 async fn warden_ready(x: u64) -> u64 {

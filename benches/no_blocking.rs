@@ -14,15 +14,7 @@ use warden::no_blocking;
 
 mod common;
 
-#[allow(clippy::unused_async, reason = "no suspension point")]
-async fn plain_ready(x: u64) -> u64 {
-    black_box(x) + 1
-}
-
-async fn plain_yield(x: u64) -> u64 {
-    yield_now().await;
-    black_box(x) + 1
-}
+use common::{plain_ready, plain_yield};
 
 #[allow(clippy::unused_async, reason = "no suspension point")]
 #[no_blocking]

@@ -52,3 +52,17 @@ pub fn per_call<F, Fut>(
         b.to_async(rt).iter(|| call(black_box(1)));
     });
 }
+
+/// The floor of the `ready` workload: an async fn with no suspension point.
+#[allow(dead_code, reason = "not every benchmark binary has a plain u64 floor")]
+#[allow(clippy::unused_async, reason = "no suspension point")]
+pub async fn plain_ready(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+/// The floor of the `yield` workload: one real suspension point.
+#[allow(dead_code, reason = "not every benchmark binary has a plain u64 floor")]
+pub async fn plain_yield(x: u64) -> u64 {
+    tokio::task::yield_now().await;
+    black_box(x) + 1
+}
