@@ -1,14 +1,10 @@
 //! Procedural macros of warden. Use them through the `warden` crate, which documents them.
 
-mod analysis;
 mod args;
 mod attribute;
 mod expand;
-mod finding;
 mod markers;
 mod report;
-mod resolve;
-mod rules;
 mod target;
 
 use proc_macro::TokenStream;

@@ -5,48 +5,7 @@
 //! markers work on statements on stable Rust, where attribute macros on statements do not.
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
-use syn::{Attribute, Expr};
-
-/// The marker's name.
-const MARKER: &str = "allow_blocking";
-
-/// `#[allow_blocking]`, `#[warden::allow_blocking]` or `#[::warden::allow_blocking(..)]`.
-pub(crate) fn is_marker(attr: &Attribute) -> bool {
-    is_marker_path(attr.path())
-}
-
-fn is_marker_path(path: &syn::Path) -> bool {
-    let mut segments = path.segments.iter();
-    match (segments.next(), segments.next(), segments.next()) {
-        (Some(only), None, None) => only.ident == MARKER && path.leading_colon.is_none(),
-        (Some(krate), Some(name), None) => krate.ident == "warden" && name.ident == MARKER,
-        _ => false,
-    }
-}
-
-/// Whether `attrs` hold the marker.
-pub(crate) fn is_allowed(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(is_marker)
-}
-
-/// Whether an expression carries the marker.
-pub(crate) fn expr_is_allowed(expr: &Expr) -> bool {
-    expr_attrs(expr).is_some_and(|attrs| is_allowed(attrs))
-}
-
-fn expr_attrs(expr: &Expr) -> Option<&Vec<Attribute>> {
-    Some(match expr {
-        Expr::Call(e) => &e.attrs,
-        Expr::MethodCall(e) => &e.attrs,
-        Expr::Macro(e) => &e.attrs,
-        Expr::Block(e) => &e.attrs,
-        Expr::Await(e) => &e.attrs,
-        Expr::Try(e) => &e.attrs,
-        Expr::Unsafe(e) => &e.attrs,
-        Expr::Paren(e) => &e.attrs,
-        _ => return None,
-    })
-}
+use warden_analysis::markers::{is_marker, is_marker_path};
 
 /// Removes the markers of one fn the attribute handled: on the fn and anywhere in its body. Fns
 /// that carry the attribute themselves are not handled here, so their markers stay for the inner

@@ -8,7 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::format_ident;
 use syn::Stmt;
 
-use crate::finding::{Finding, Severity};
+use warden_analysis::finding::{Finding, Severity};
 
 /// Collects a fn's findings as errors, or as statements that warn.
 #[derive(Default)]

@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
-use crate::resolve::Imports;
+use warden_analysis::resolve::Imports;
 
 /// One fn the attribute applies to, borrowed mutably so expansion can rewrite it in place.
 pub(crate) struct FnItem<'a> {

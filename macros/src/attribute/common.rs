@@ -4,10 +4,10 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{ReturnType, Signature};
 
-use crate::analysis::{self, Checks, CustomBlocking};
 use crate::expand::body::AsyncShape;
 use crate::report::Report;
 use crate::target::FnItem;
+use warden_analysis::{Checks, CustomBlocking, analyze};
 
 /// The fn's async code. A sync fn is an error that says where the attribute must go when the
 /// attribute is on the fn itself (`direct`), and is left alone inside an `impl` or `mod`.
@@ -50,7 +50,7 @@ pub(crate) fn check_tasks(function: &FnItem<'_>, spawns: bool, report: &mut Repo
         queues: true,
         custom: &custom,
     };
-    let found = analysis::analyze(
+    let found = analyze(
         function.block,
         function.is_async(),
         function.imports,

@@ -2,13 +2,13 @@
 
 use proc_macro2::TokenStream;
 
-use crate::analysis::{self, Checks, CustomBlocking};
 use crate::args::no_blocking::{Mode, NoBlockingArgs};
 use crate::args::parse_or_default;
 use crate::expand;
 use crate::expand::body::AsyncShape;
 use crate::markers;
 use crate::report::Report;
+use warden_analysis::{Checks, CustomBlocking, analyze};
 
 /// Checks the item and emits it (minus markers) with its errors or warnings.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -27,11 +27,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         item,
         Report::with(args_error),
         |function, direct, report| {
-            if markers::is_allowed(function.attrs) {
+            if warden_analysis::markers::is_allowed(function.attrs) {
                 markers::strip_fn(function);
                 return;
             }
-            let found = analysis::analyze(
+            let found = analyze(
                 function.block,
                 function.is_async(),
                 function.imports,

@@ -7,26 +7,31 @@ use crate::rules::Rule;
 
 /// Whether a finding stops the build (in deny mode) or only warns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Severity {
+pub enum Severity {
+    /// Stops the build (deny mode).
     Error,
+    /// Reported, the build goes on (warn mode, or a rule that only warns).
     Warning,
 }
 
 /// One broken rule at one place.
 #[derive(Clone, Debug)]
-pub(crate) struct Finding {
-    pub(crate) rule: Rule,
-    pub(crate) severity: Severity,
+pub struct Finding {
+    /// The rule it breaks.
+    pub rule: Rule,
+    /// Whether it stops the build.
+    pub severity: Severity,
     /// First and last token of the offending code.
-    pub(crate) span: (Span, Span),
+    pub span: (Span, Span),
     /// The message after the rule's tag: headline, then `help:` and `note:` lines.
-    pub(crate) message: String,
+    pub message: String,
     /// A second place worth showing, such as where a guard was taken.
-    pub(crate) note: Option<((Span, Span), String)>,
+    pub note: Option<((Span, Span), String)>,
 }
 
 impl Finding {
-    pub(crate) fn error(rule: Rule, span: (Span, Span), message: String) -> Self {
+    /// A finding that stops the build.
+    pub fn error(rule: Rule, span: (Span, Span), message: String) -> Self {
         Finding {
             rule,
             severity: Severity::Error,
@@ -36,7 +41,8 @@ impl Finding {
         }
     }
 
-    pub(crate) fn warning(rule: Rule, span: (Span, Span), message: String) -> Self {
+    /// A finding that only warns.
+    pub fn warning(rule: Rule, span: (Span, Span), message: String) -> Self {
         Finding {
             rule,
             severity: Severity::Warning,
@@ -46,7 +52,8 @@ impl Finding {
         }
     }
 
-    pub(crate) fn with_note(mut self, span: (Span, Span), note: String) -> Self {
+    /// Adds a second place worth showing, such as where a guard was taken.
+    pub fn with_note(mut self, span: (Span, Span), note: String) -> Self {
         self.note = Some((span, note));
         self
     }

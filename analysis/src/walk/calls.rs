@@ -25,7 +25,7 @@ const UNWRAPPING: &[&str] = &[
 
 /// The user's own blocking APIs from `blocking(..)`.
 #[derive(Default)]
-pub(crate) struct CustomBlocking {
+pub struct CustomBlocking {
     /// Fn paths, matched on their trailing segments.
     paths: Vec<Vec<String>>,
     /// Method names, from paths of the form `Type::method`.
@@ -33,7 +33,8 @@ pub(crate) struct CustomBlocking {
 }
 
 impl CustomBlocking {
-    pub(crate) fn new(paths: &[syn::Path]) -> Self {
+    /// Reads the `blocking(..)` option's paths.
+    pub fn new(paths: &[syn::Path]) -> Self {
         let mut custom = CustomBlocking::default();
         for path in paths {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();

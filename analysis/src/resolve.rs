@@ -9,7 +9,7 @@ use crate::rules::blocking::{COMMON_IMPORTS, KNOWN_ROOTS};
 
 /// How sure the resolver is that a path means what it returns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Certainty {
+pub enum Certainty {
     /// Written in full (`std::fs::read`) or imported by a `use` the macro saw.
     Certain,
     /// Module-qualified through an import the file probably has (`fs::read`).
@@ -27,7 +27,7 @@ fn with(prefix: &[String], name: &syn::Ident) -> Vec<String> {
 
 /// Names brought into scope by `use` items.
 #[derive(Clone, Default, Debug)]
-pub(crate) struct Imports {
+pub struct Imports {
     /// Local name → canonical path segments (`nap` → `std::thread::sleep`).
     names: HashMap<String, Vec<String>>,
     /// Prefixes of glob imports (`use std::fs::*` → `std::fs`).
@@ -36,7 +36,7 @@ pub(crate) struct Imports {
 
 impl Imports {
     /// Adds a `use` tree's names; later additions shadow earlier ones.
-    pub(crate) fn add(&mut self, tree: &UseTree) {
+    pub fn add(&mut self, tree: &UseTree) {
         self.add_tree(tree, &mut Vec::new());
     }
 
@@ -73,7 +73,7 @@ impl Imports {
     }
 
     /// Adds the `use` items among `items` (a module's or a block's).
-    pub(crate) fn add_items<'a>(&mut self, items: impl IntoIterator<Item = &'a syn::Item>) {
+    pub fn add_items<'a>(&mut self, items: impl IntoIterator<Item = &'a syn::Item>) {
         for item in items {
             if let syn::Item::Use(u) = item {
                 self.add(&u.tree);
@@ -82,7 +82,7 @@ impl Imports {
     }
 
     /// The canonical meanings of a written path, most likely first.
-    pub(crate) fn resolve(&self, path: &syn::Path) -> Vec<(String, Certainty)> {
+    pub fn resolve(&self, path: &syn::Path) -> Vec<(String, Certainty)> {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         let Some(first) = segments.first() else {
             return Vec::new();

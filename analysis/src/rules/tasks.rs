@@ -2,7 +2,7 @@
 //! constructors without a capacity.
 
 /// Calls that start a task or thread and return its handle, by canonical path.
-pub(crate) const SPAWNERS: &[&str] = &[
+pub const SPAWNERS: &[&str] = &[
     "tokio::spawn",
     "tokio::task::spawn",
     "tokio::task::spawn_local",
@@ -11,24 +11,24 @@ pub(crate) const SPAWNERS: &[&str] = &[
 ];
 
 /// Spawners that start async tasks on the executor: the ones a loop must not call unbounded.
-pub(crate) const TASK_SPAWNERS: &[&str] = &[
+pub const TASK_SPAWNERS: &[&str] = &[
     "tokio::spawn",
     "tokio::task::spawn",
     "tokio::task::spawn_local",
 ];
 
 /// A queue constructor with no capacity.
-pub(crate) struct UnboundedQueue {
+pub struct UnboundedQueue {
     /// The trailing segments of the constructor's path.
-    pub(crate) suffix: &'static str,
+    pub suffix: &'static str,
     /// How many arguments the unbounded form takes (bounded forms take a capacity).
-    pub(crate) args: usize,
+    pub args: usize,
     /// The bounded counterpart.
-    pub(crate) fix: &'static str,
+    pub fix: &'static str,
 }
 
 /// The unbounded queues `#[bounded]` and `#[supervised]` reject.
-pub(crate) const UNBOUNDED_QUEUES: &[UnboundedQueue] = &[
+pub const UNBOUNDED_QUEUES: &[UnboundedQueue] = &[
     queue(
         "unbounded_channel",
         0,
@@ -57,7 +57,7 @@ const fn queue(suffix: &'static str, args: usize, fix: &'static str) -> Unbounde
 }
 
 /// The unbounded queue a call path (written or canonical) with `args` arguments makes, if any.
-pub(crate) fn unbounded_queue(path: &str, args: usize) -> Option<&'static UnboundedQueue> {
+pub fn unbounded_queue(path: &str, args: usize) -> Option<&'static UnboundedQueue> {
     UNBOUNDED_QUEUES.iter().find(|q| {
         q.args == args && (path == q.suffix || path.ends_with(&format!("::{}", q.suffix)))
     })

@@ -19,38 +19,34 @@ use crate::finding::Finding;
 use crate::markers;
 use crate::resolve::Imports;
 
-pub(crate) use calls::CustomBlocking;
+pub use calls::CustomBlocking;
 
 /// Which rule families to check.
 #[derive(Clone, Copy)]
 #[allow(clippy::struct_excessive_bools, reason = "one switch per rule family")]
-pub(crate) struct Checks<'a> {
+pub struct Checks<'a> {
     /// R1: blocking calls.
-    pub(crate) blocking: bool,
+    pub blocking: bool,
     /// R2: lock guards alive across `.await`, nested locks.
-    pub(crate) guards: bool,
+    pub guards: bool,
     /// R3: spawned tasks whose handle is dropped or whose result is thrown away.
-    pub(crate) spawns: bool,
+    pub spawns: bool,
     /// Unbounded queues and raw spawns in loops.
-    pub(crate) queues: bool,
+    pub queues: bool,
     /// The user's own blocking APIs.
-    pub(crate) custom: &'a CustomBlocking,
+    pub custom: &'a CustomBlocking,
 }
 
 /// What a walk found.
-pub(crate) struct Analysis {
-    pub(crate) findings: Vec<Finding>,
+pub struct Analysis {
+    /// Every broken rule, in source order.
+    pub findings: Vec<Finding>,
     /// Whether the body holds any async code at all.
-    pub(crate) has_async_code: bool,
+    pub has_async_code: bool,
 }
 
 /// Walks the body of a fn (`is_async`: of an `async fn`) with the imports in sight.
-pub(crate) fn analyze(
-    body: &Block,
-    is_async: bool,
-    imports: &Imports,
-    checks: Checks<'_>,
-) -> Analysis {
+pub fn analyze(body: &Block, is_async: bool, imports: &Imports, checks: Checks<'_>) -> Analysis {
     let mut imports = imports.clone();
     collect_uses(body, &mut imports);
     let mut walker = Walker {

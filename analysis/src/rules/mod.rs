@@ -1,12 +1,12 @@
 //! The rules as data: which APIs block, which spawns and queues are unbounded. The analysis asks
 //! these tables; it holds no API names itself.
 
-pub(crate) mod blocking;
-pub(crate) mod tasks;
+pub mod blocking;
+pub mod tasks;
 
 /// A rule of ../shared/rules/async-concurrency-patterns.md that warden enforces.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Rule {
+pub enum Rule {
     /// R1: no blocking call in async code.
     BlockingCall,
     /// R2: no lock guard alive across `.await`.
@@ -23,7 +23,7 @@ pub(crate) enum Rule {
 
 impl Rule {
     /// The short tag every message starts with, so users can grep and look it up in the docs.
-    pub(crate) fn tag(self) -> &'static str {
+    pub fn tag(self) -> &'static str {
         match self {
             Rule::BlockingCall => "warden R1 (no blocking in async code)",
             Rule::GuardAcrossAwait => "warden R2 (no lock held across `.await`)",

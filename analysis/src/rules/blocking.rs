@@ -5,7 +5,7 @@
 
 /// How a blocking API is recognised in the tokens of a call.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Api {
+pub enum Api {
     /// A fn or associated fn at this canonical path.
     Path(&'static str),
     /// Every lowercase fn directly in this module (`std::fs::read`, `std::fs::copy`, ...).
@@ -17,26 +17,32 @@ pub(crate) enum Api {
     /// result is used as a value: never where it is awaited or passed on as a future, nor where
     /// it is a step of a method chain (`Builder::new().wait(d).build()`).
     Method {
+        /// The method name.
         name: &'static str,
+        /// The argument counts it takes.
         args: &'static [usize],
+        /// Whether the name exists only on blocking APIs.
         certain: bool,
     },
     /// A method called on a value built by the constructor `root` in the same expression, such as
     /// `Command::new("ls").output()`.
     MethodOn {
+        /// The method name.
         name: &'static str,
+        /// The canonical path of the constructor.
         root: &'static str,
     },
 }
 
 /// One blocking API.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct BlockingApi {
-    pub(crate) api: Api,
+pub struct BlockingApi {
+    /// How calls to it are recognised.
+    pub api: Api,
     /// What it does, after "`<call>` ...": why it must not run on an executor thread.
-    pub(crate) why: &'static str,
+    pub why: &'static str,
     /// The non-blocking replacement.
-    pub(crate) fix: &'static str,
+    pub fix: &'static str,
 }
 
 const SLEEP: &str = "puts the executor thread to sleep";
@@ -50,10 +56,10 @@ const SYNC_WAIT: &str = "parks the thread until another thread acts";
 const REQWEST: &str = "is reqwest's blocking client, which runs a runtime of its own";
 
 /// The way out every R1 message offers after the API's own fix.
-pub(crate) const OFFLOAD: &str =
+pub const OFFLOAD: &str =
     "or run the blocking work on the blocking pool with `warden::offload(move || ..).await`";
 /// The escape hatch every R1 message names.
-pub(crate) const ALLOW: &str =
+pub const ALLOW: &str =
     "to keep it on purpose, mark the statement with `#[warden::allow_blocking]`";
 
 const USE_TOKIO_FS: &str = "use `tokio::fs` (the same API, awaited)";
@@ -63,7 +69,7 @@ const USE_AWAIT: &str = "`.await` the future instead";
 const USE_ASYNC_CHANNEL: &str = "use `tokio::sync::mpsc` (bounded) and `.recv().await`";
 
 /// The blocking APIs `#[no_blocking]` knows.
-pub(crate) const BLOCKING: &[BlockingApi] = &[
+pub const BLOCKING: &[BlockingApi] = &[
     api(
         Api::Path("std::thread::sleep"),
         SLEEP,
@@ -315,7 +321,7 @@ const fn api(api: Api, why: &'static str, fix: &'static str) -> BlockingApi {
 /// Short names a file commonly imports, assumed when the macro cannot see the file's `use`
 /// items. Calls resolved through a guess are flagged only where the result is clearly not a
 /// future (not awaited, not passed on), so `use tokio::fs; fs::read(p).await` stays clean.
-pub(crate) const COMMON_IMPORTS: &[(&str, &str)] = &[
+pub const COMMON_IMPORTS: &[(&str, &str)] = &[
     ("thread", "std::thread"),
     ("fs", "std::fs"),
     ("net", "std::net"),
@@ -336,7 +342,7 @@ pub(crate) const COMMON_IMPORTS: &[(&str, &str)] = &[
 ];
 
 /// Crate roots whose paths are taken as written: a path starting with one of these is the API.
-pub(crate) const KNOWN_ROOTS: &[&str] = &[
+pub const KNOWN_ROOTS: &[&str] = &[
     "std",
     "core",
     "alloc",
@@ -349,7 +355,7 @@ pub(crate) const KNOWN_ROOTS: &[&str] = &[
 ];
 
 /// Calls whose closure argument runs off the executor: nothing inside is checked.
-pub(crate) const OFFLOADING_CALLS: &[&str] = &[
+pub const OFFLOADING_CALLS: &[&str] = &[
     "spawn_blocking",
     "block_in_place",
     "offload",
@@ -360,7 +366,7 @@ pub(crate) const OFFLOADING_CALLS: &[&str] = &[
 ];
 
 /// The blocking API a canonical path names, if any.
-pub(crate) fn by_path(path: &str) -> Option<&'static BlockingApi> {
+pub fn by_path(path: &str) -> Option<&'static BlockingApi> {
     BLOCKING.iter().find(|entry| match entry.api {
         Api::Path(p) => p == path,
         Api::ModuleFns(module) => path
@@ -377,7 +383,7 @@ pub(crate) fn by_path(path: &str) -> Option<&'static BlockingApi> {
 }
 
 /// The blocking method with this name and argument count, if any.
-pub(crate) fn by_method(name: &str, args: usize) -> Option<&'static BlockingApi> {
+pub fn by_method(name: &str, args: usize) -> Option<&'static BlockingApi> {
     BLOCKING.iter().find(|entry| match entry.api {
         Api::Method {
             name: n,
@@ -389,7 +395,7 @@ pub(crate) fn by_method(name: &str, args: usize) -> Option<&'static BlockingApi>
 }
 
 /// The blocking method called on a value made by `root` (a canonical constructor path).
-pub(crate) fn by_method_on(name: &str, root: &str) -> Option<&'static BlockingApi> {
+pub fn by_method_on(name: &str, root: &str) -> Option<&'static BlockingApi> {
     BLOCKING.iter().find(|entry| match entry.api {
         Api::MethodOn { name: n, root: r } => n == name && r == root,
         _ => false,
@@ -397,7 +403,7 @@ pub(crate) fn by_method_on(name: &str, root: &str) -> Option<&'static BlockingAp
 }
 
 /// True for a method that exists only on blocking APIs.
-pub(crate) fn is_certain(entry: &BlockingApi) -> bool {
+pub fn is_certain(entry: &BlockingApi) -> bool {
     matches!(entry.api, Api::Method { certain: true, .. })
 }
 
