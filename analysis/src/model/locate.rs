@@ -55,9 +55,11 @@ impl CrateModel {
     /// the file is not part of this crate's tree, or the item is not among its items (generated
     /// by a macro, nested in a fn body).
     pub fn locate(&self, file: &Path, line: usize, hint: &ItemHint) -> Option<Location> {
-        self.modules_in_file(file)
-            .into_iter()
-            .find_map(|module| self.find_in(module, line, hint))
+        super::files::detached(|| {
+            self.modules_in_file(file)
+                .into_iter()
+                .find_map(|module| self.find_in(module, line, hint))
+        })
     }
 
     fn top_level_of(&self, id: ModuleId, file: &Path) -> bool {

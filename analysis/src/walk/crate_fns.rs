@@ -37,7 +37,7 @@ pub(crate) fn summarize(
         .summaries
         .borrow_mut()
         .insert(key.clone(), State::InProgress);
-    let chain = compute(model, id, custom);
+    let chain = crate::model::detached(|| compute(model, id, custom));
     model
         .summaries
         .borrow_mut()
