@@ -108,10 +108,10 @@ impl FileCache {
             return Some(Rc::clone(file));
         }
         let mtime = modified(path)?;
-        if let Some(file) = self.files.borrow().get(path) {
-            if file.mtime == Some(mtime) {
-                return Some(Rc::clone(file));
-            }
+        if let Some(file) = self.files.borrow().get(path)
+            && file.mtime == Some(mtime)
+        {
+            return Some(Rc::clone(file));
         }
         let source = std::fs::read_to_string(path).ok()?;
         let parsed = Rc::new(ParsedFile {

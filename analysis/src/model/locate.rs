@@ -39,10 +39,10 @@ impl CrateModel {
         let wanted = normalize(file);
         if let Some(expected) = self.expected_module(&wanted) {
             let parts: Vec<&str> = expected.iter().map(String::as_str).collect();
-            if let Some(id) = self.module_by_path(&parts) {
-                if self.top_level_of(id, &wanted) {
-                    return vec![id];
-                }
+            if let Some(id) = self.module_by_path(&parts)
+                && self.top_level_of(id, &wanted)
+            {
+                return vec![id];
             }
         }
         self.all_modules()
@@ -158,8 +158,6 @@ fn normalize(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|dir| dir.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |dir| dir.join(path))
     }
 }
