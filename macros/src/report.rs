@@ -2,7 +2,12 @@
 //! are warnings by nature).
 //!
 //! Stable Rust has no warning API for proc macros, so a warning is a use of a `#[deprecated]`
-//! constant whose note is the message, spanned on the offending code.
+//! constant whose note is the message, spanned on the offending code. The use carries its own
+//! `#[warn(deprecated)]`: the innermost lint level wins, so an `#![allow(deprecated)]` of the
+//! crate, module or fn (or `-A deprecated`) cannot hide warden's findings by accident. What still
+//! silences them is what silences every warning: `allow(warnings)` and `--cap-lints` (Cargo's for
+//! dependencies); `deny(warnings)` still turns them into errors, because rustc applies the
+//! `warnings` level after the lint's own.
 
 use proc_macro2::{Span, TokenStream};
 use quote::format_ident;
@@ -76,14 +81,18 @@ fn spanned_error(span: (Span, Span), message: &str) -> syn::Error {
     syn::Error::new_spanned(quote::quote!(#first #last), message)
 }
 
-/// A statement that makes rustc warn with `message` at `span`.
+/// A statement that makes rustc warn with `message` at `span`, whatever level `deprecated` has
+/// around it. The `#[warn(..)]` carries the attribute's span, so rustc's "the lint level is
+/// defined here" points at the warden attribute that asked for warnings.
 fn warning(message: &str, span: Span) -> Stmt {
     let name = format_ident!("warden", span = span);
+    let level = quote::quote_spanned!(Span::call_site()=> warn);
     syn::parse_quote_spanned! {span=>
         {
             #[deprecated(note = #message)]
             #[allow(non_upper_case_globals)]
             const #name: () = ();
+            #[#level(deprecated)]
             let () = #name;
         }
     }
