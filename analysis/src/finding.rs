@@ -25,8 +25,8 @@ pub struct Finding {
     pub span: (Span, Span),
     /// The message after the rule's tag: headline, then `help:` and `note:` lines.
     pub message: String,
-    /// A second place worth showing, such as where a guard was taken.
-    pub note: Option<((Span, Span), String)>,
+    /// Further places worth showing, in order: where a guard was taken, the path that keeps it.
+    pub notes: Vec<((Span, Span), String)>,
 }
 
 impl Finding {
@@ -37,7 +37,7 @@ impl Finding {
             severity: Severity::Error,
             span,
             message,
-            note: None,
+            notes: Vec::new(),
         }
     }
 
@@ -48,13 +48,13 @@ impl Finding {
             severity: Severity::Warning,
             span,
             message,
-            note: None,
+            notes: Vec::new(),
         }
     }
 
-    /// Adds a second place worth showing, such as where a guard was taken.
+    /// Adds a further place worth showing, such as where a guard was taken.
     pub fn with_note(mut self, span: (Span, Span), note: String) -> Self {
-        self.note = Some((span, note));
+        self.notes.push((span, note));
         self
     }
 }

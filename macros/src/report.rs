@@ -46,17 +46,16 @@ impl Report {
         for finding in findings {
             let tag = finding.rule.tag();
             let message = format!("{tag}: {}", finding.message);
-            let note = finding
-                .note
+            let notes = finding
+                .notes
+                .into_iter()
                 .map(|(span, note)| (span, format!("{tag}: {note}")));
             if warn_only || finding.severity == Severity::Warning {
                 warnings.push(warning(&message, finding.span.0));
-                if let Some((span, note)) = note {
-                    warnings.push(warning(&note, span.0));
-                }
+                warnings.extend(notes.map(|(span, note)| warning(&note, span.0)));
             } else {
                 self.error(spanned_error(finding.span, &message));
-                if let Some((span, note)) = note {
+                for (span, note) in notes {
                     self.error(spanned_error(span, &note));
                 }
             }

@@ -122,8 +122,8 @@ struct Walker<'a> {
     has_async_code: bool,
     /// How many loops enclose the code being walked.
     loop_depth: usize,
-    /// Names bound to spawned tasks' handles.
-    handles: Vec<syn::Ident>,
+    /// Bindings that hold spawned tasks' handles.
+    handles: Vec<tasks::Handle>,
 }
 
 impl Walker<'_> {
@@ -169,6 +169,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     Position::Value
                 };
                 self.visit_in(position, expr);
+                if semi.is_some() && self.checks.spawns && self.in_async() {
+                    self.judge_task_statement(expr);
+                }
             }
             Stmt::Macro(mac) => {
                 if !markers::is_allowed(&mac.attrs) {
