@@ -8,6 +8,7 @@
 //! guards in `guards`, macro arguments in `macros`.
 
 mod calls;
+mod flow;
 mod guards;
 mod macros;
 mod tasks;
@@ -58,7 +59,7 @@ pub fn analyze(body: &Block, is_async: bool, imports: &Imports, checks: Checks<'
             Context::Sync
         },
         position: Position::Value,
-        guards: guards::Tracker::default(),
+        guards: flow::Tracker::default(),
         findings: Vec::new(),
         has_async_code: is_async,
         loop_depth: 0,
@@ -117,7 +118,7 @@ struct Walker<'a> {
     context: Context,
     /// How the parent uses the next expression; read and reset by `visit_expr`.
     position: Position,
-    guards: guards::Tracker,
+    guards: flow::Tracker,
     findings: Vec<Finding>,
     has_async_code: bool,
     /// How many loops enclose the code being walked.
@@ -169,6 +170,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     Position::Value
                 };
                 self.visit_in(position, expr);
+                self.end_moved_guards(expr);
                 if semi.is_some() && self.checks.spawns && self.in_async() {
                     self.judge_task_statement(expr);
                 }
@@ -188,7 +190,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Some(init) = &local.init {
             self.visit_in(Position::Value, &init.expr);
             if let Some((_, diverge)) = &init.diverge {
+                // The `else` of `let .. else` diverges: what it does to guards stays there.
+                let state = self.guards.state.clone();
                 self.visit_in(Position::Value, diverge);
+                self.guards.state = state;
             }
         }
         if self.checks.guards && self.in_async() {
@@ -215,33 +220,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Expr::MethodCall(call) => self.walk_method_call(call, position),
             Expr::Try(e) => self.visit_in(Position::Unwrapped, &e.expr),
             Expr::Macro(e) => self.walk_macro(&e.mac),
-            Expr::Match(e) => {
-                self.visit_in(Position::Value, &e.expr);
-                self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
-                    for arm in &e.arms {
-                        if let Some((_, guard)) = &arm.guard {
-                            w.visit_in(Position::Value, guard);
-                        }
-                        w.visit_in(Position::Value, &arm.body);
-                    }
-                });
-            }
-            Expr::If(e) => {
-                self.visit_in(Position::Value, &e.cond);
-                self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
-                    w.visit_block(&e.then_branch);
-                });
-                if let Some((_, otherwise)) = &e.else_branch {
-                    self.visit_in(Position::Value, otherwise);
+            Expr::Match(e) => self.walk_match(e),
+            Expr::If(e) => self.walk_if(e),
+            Expr::While(_) | Expr::ForLoop(_) | Expr::Loop(_) => self.walk_loop(expr),
+            Expr::Block(syn::ExprBlock {
+                label: Some(label),
+                block,
+                ..
+            }) => self.walk_labelled_block(label, block),
+            Expr::Break(e) => self.walk_break(e),
+            Expr::Continue(_) => self.guards.diverge(),
+            Expr::Return(e) => {
+                if let Some(value) = &e.expr {
+                    self.visit_in(Position::Value, value);
+                    self.end_moved_guards(value);
                 }
-            }
-            Expr::While(e) => {
-                self.visit_in(Position::Value, &e.cond);
-                self.loop_depth += 1;
-                self.with_scrutinee_guard(let_scrutinee(&e.cond), "while let", |w| {
-                    w.visit_block(&e.body);
-                });
-                self.loop_depth -= 1;
+                self.guards.diverge();
             }
             Expr::Async(e) => {
                 self.has_async_code = true;
@@ -255,11 +249,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     self.context
                 };
                 self.nested(context, |w| w.visit_in(Position::Value, &closure.body));
-            }
-            Expr::Loop(_) | Expr::ForLoop(_) => {
-                self.loop_depth += 1;
-                visit::visit_expr(self, expr);
-                self.loop_depth -= 1;
             }
             _ => visit::visit_expr(self, expr),
         }
