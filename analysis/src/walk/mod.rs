@@ -11,6 +11,7 @@ mod calls;
 mod flow;
 mod guards;
 mod macros;
+mod ownership;
 mod tasks;
 
 use syn::visit::{self, Visit};

@@ -4,6 +4,7 @@
 use proc_macro2::Span;
 use syn::{Expr, ExprCall, Ident, Local, Pat};
 
+use super::ownership::path_ident;
 use super::{Position, Walker};
 use crate::finding::Finding;
 use crate::rules::Rule;
@@ -268,11 +269,4 @@ fn strip_parens(mut expr: &Expr) -> &Expr {
         expr = &e.expr;
     }
     expr
-}
-
-fn path_ident(expr: &Expr) -> Option<&Ident> {
-    match expr {
-        Expr::Path(p) => p.path.get_ident(),
-        _ => None,
-    }
 }
