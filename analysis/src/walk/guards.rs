@@ -58,6 +58,19 @@ pub(super) struct Guard {
 }
 
 impl Guard {
+    /// A guard just taken (not moved in), alive.
+    fn taken(id: u32, holder: Holder, shape: Shape, taken: (Span, Span)) -> Self {
+        Guard {
+            id,
+            holder,
+            shape,
+            taken,
+            moved: false,
+            alive: true,
+            kept: None,
+        }
+    }
+
     fn name(&self) -> String {
         match &self.holder {
             Holder::Binding { name, .. } if self.shape == Shape::Guard => format!("`{name}`"),
@@ -70,6 +83,19 @@ impl Guard {
 
     fn is_binding(&self, ident: &Ident) -> bool {
         matches!(&self.holder, Holder::Binding { name, shadowed: false } if name == ident)
+    }
+}
+
+impl super::flow::Tracker {
+    /// The innermost guard the binding `name` reaches on this path (only a live one if
+    /// `alive_only`).
+    fn binding_mut(&mut self, name: &Ident, alive_only: bool) -> Option<&mut Guard> {
+        self.state
+            .blocks
+            .iter_mut()
+            .flatten()
+            .rev()
+            .find(|g| (g.alive || !alive_only) && g.is_binding(name))
     }
 }
 
@@ -130,15 +156,12 @@ impl Walker<'_> {
         };
         let taken = (local.let_token.span, local.semi_token.span);
         match source {
-            Source::Taken => Some(Guard {
-                id: self.guards.new_id(),
+            Source::Taken => Some(Guard::taken(
+                self.guards.new_id(),
                 holder,
-                shape: shape.unwrap_or(Shape::Guard),
+                shape.unwrap_or(Shape::Guard),
                 taken,
-                moved: false,
-                alive: true,
-                kept: None,
-            }),
+            )),
             Source::Binding(from) => {
                 let old = self.guards.live().rev().find(|g| g.is_binding(from))?;
                 Some(Guard {
@@ -188,44 +211,26 @@ impl Walker<'_> {
             .and_then(|(_, shape)| *shape)
             .unwrap_or(Shape::Guard);
         let id = self.guards.new_id();
-        let reachable = self.guards.state.reachable;
         let at = (assign.left.span(), super::flow::last_span(&assign.right));
-        let slot = self
-            .guards
-            .state
-            .blocks
-            .iter_mut()
-            .flatten()
-            .rev()
-            .find(|g| g.is_binding(name));
-        if let (Some(guard), true) = (slot, reachable) {
+        if !self.guards.state.reachable {
+            return;
+        }
+        if let Some(guard) = self.guards.binding_mut(name, false) {
             // The old value is dropped here; the new one is a guard taken here, or none.
-            guard.alive = taken;
-            if taken {
-                *guard = Guard {
-                    id,
-                    shape,
-                    taken: at,
-                    moved: false,
-                    alive: true,
-                    kept: None,
-                    holder: guard.holder.clone(),
-                };
-            }
+            *guard = if taken {
+                Guard::taken(id, guard.holder.clone(), shape, at)
+            } else {
+                Guard {
+                    alive: false,
+                    ..guard.clone()
+                }
+            };
         }
     }
 
     fn end_moved(&mut self, moved: &[(&Ident, Move)]) {
         for (name, how) in moved {
-            let guard = self
-                .guards
-                .state
-                .blocks
-                .iter_mut()
-                .flatten()
-                .rev()
-                .find(|g| g.alive && g.is_binding(name));
-            if let Some(guard) = guard {
+            if let Some(guard) = self.guards.binding_mut(name, true) {
                 if *how == Move::Always || guard.shape == Shape::Holding {
                     guard.alive = false;
                 }
@@ -247,18 +252,12 @@ impl Walker<'_> {
         self.guards.enter_block();
         if let Some(call) = call {
             let id = self.guards.new_id();
-            self.guards.push(Guard {
-                id,
-                holder: Holder::Scrutinee {
-                    call: shown(call),
-                    construct,
-                },
-                shape: Shape::Guard,
-                taken: call_span(call),
-                moved: false,
-                alive: true,
-                kept: None,
-            });
+            let holder = Holder::Scrutinee {
+                call: shown(call),
+                construct,
+            };
+            self.guards
+                .push(Guard::taken(id, holder, Shape::Guard, call_span(call)));
         }
         body(self);
         self.guards.leave_block();
@@ -285,15 +284,8 @@ impl Walker<'_> {
             lock_in_chain(&at.base)
         };
         if let (Some(call), true) = (inner, self.guards.state.reachable) {
-            let guard = Guard {
-                id: 0,
-                holder: Holder::Temporary { call: shown(call) },
-                shape: Shape::Guard,
-                taken: call_span(call),
-                moved: false,
-                alive: true,
-                kept: None,
-            };
+            let holder = Holder::Temporary { call: shown(call) };
+            let guard = Guard::taken(0, holder, Shape::Guard, call_span(call));
             found.push(guard_finding(&guard, span));
         }
         self.findings.extend(found);
