@@ -186,7 +186,8 @@ mod basics {
     fn guards_ended_before_the_await() {
         clean(
             NoBlocking,
-            "async fn f(m: &Mutex<u64>, t: &tokio::sync::Mutex<u64>, cond: &Mutex<bool>) -> u64 {
+            "async fn f(m: &Mutex<u64>, t: &tokio::sync::Mutex<u64>, cond: &Mutex<bool>,
+                       q: &Mutex<Vec<u8>>, rw: &tokio::sync::RwLock<Vec<u8>>) -> u64 {
                 let mut g = m.lock().unwrap();
                 *g += 1;
                 drop(g);
@@ -205,6 +206,16 @@ mod basics {
                 if *cond.lock().unwrap() {
                     x().await;
                 }
+                while q.lock().unwrap().pop().is_some() {
+                    x().await;
+                }
+                let len = rw.read().await.len();
+                let first = rw.read().await.first().copied();
+                let read = *rw.read().await;
+                *rw.write().await += 1;
+                x().await;
+                std::mem::drop(m.lock().unwrap());
+                x().await;
                 match m.lock().unwrap().checked_add(1) {
                     Some(v) => v,
                     None => 0,
@@ -238,6 +249,21 @@ mod moved_away {
                 x().await;
                 let g = m.lock().unwrap();
                 let n = (move || g.len())();
+                x().await;
+                let g = m.lock().unwrap();
+                total += finish(g);
+                x().await;
+                let g = m.lock().unwrap();
+                let n = finish(g) + 1;
+                x().await;
+                let g = m.lock().unwrap();
+                if finish(g) > 0 {}
+                x().await;
+                let g = m.lock().unwrap();
+                match finish(g) { _ => {} }
+                x().await;
+                let g = m.lock().unwrap();
+                for b in into_bytes(g) {}
                 x().await;
                 let g = m.lock().unwrap();
                 if done {

@@ -18,8 +18,8 @@ use syn::{Expr, ExprAwait, Ident, Local, Pat};
 use super::Walker;
 use super::flow::PathNote;
 use super::ownership::{
-    Move, Shape, Source, bound_names, call_span, guard_call, lock_in_chain, moved_by, path_ident,
-    shown, sole_binding_unwrapped, sources,
+    Move, Shape, Source, bound_names, call_span, guard_call, lock_in_chain, moved_by,
+    moved_by_operand, path_ident, shown, sole_binding_unwrapped, sources,
 };
 use crate::finding::Finding;
 use crate::rules::Rule;
@@ -199,6 +199,22 @@ impl Walker<'_> {
         let mut moved = Vec::new();
         moved_by(expr, &mut moved);
         self.end_moved(&moved);
+        self.retake_by_assignment(expr);
+    }
+
+    /// After a condition, scrutinee or loop iterator: the guard bindings calls in it moved away
+    /// end here (the value itself is read in place).
+    pub(super) fn end_moved_in_operand(&mut self, expr: &Expr) {
+        if !self.tracks_guards() {
+            return;
+        }
+        let mut moved = Vec::new();
+        moved_by_operand(expr, &mut moved);
+        self.end_moved(&moved);
+    }
+
+    /// `g = ..`: the old value of `g` is dropped; a guard taken on the right is held by `g`.
+    fn retake_by_assignment(&mut self, expr: &Expr) {
         let Expr::Assign(assign) = expr else { return };
         let Some(name) = path_ident(&assign.left) else {
             return;

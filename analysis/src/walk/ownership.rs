@@ -283,6 +283,27 @@ pub(super) fn moved_by<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
         Expr::Assign(e) => vec![&*e.right],
         Expr::Return(e) => e.expr.iter().map(|e| &**e).collect(),
         Expr::Break(e) => e.expr.iter().map(|e| &**e).collect(),
+        Expr::Binary(e) => {
+            moved_by_operand(&e.left, out);
+            moved_by_operand(&e.right, out);
+            return;
+        }
+        Expr::Unary(syn::ExprUnary { expr, .. })
+        | Expr::Cast(syn::ExprCast { expr, .. })
+        | Expr::Reference(syn::ExprReference { expr, .. })
+        | Expr::Field(syn::ExprField { base: expr, .. }) => {
+            moved_by_operand(expr, out);
+            return;
+        }
+        Expr::Index(e) => {
+            moved_by_operand(&e.expr, out);
+            moved_by_operand(&e.index, out);
+            return;
+        }
+        Expr::Let(e) => {
+            moved_by_operand(&e.expr, out);
+            return;
+        }
         Expr::Closure(c) => {
             let mut captures = Captures {
                 all: c.capture.is_some(),
@@ -304,6 +325,14 @@ pub(super) fn moved_by<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
     };
     for part in parts {
         moved_by(part, out);
+    }
+}
+
+/// The bindings an operand moves: one read in place (`*g`, `g == x`, `&g`, `g.field`, a
+/// condition or scrutinee) is not moved, but a call inside it moves its arguments.
+pub(super) fn moved_by_operand<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
+    if !matches!(expr, Expr::Path(_)) {
+        moved_by(expr, out);
     }
 }
 
