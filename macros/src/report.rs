@@ -85,13 +85,13 @@ fn spanned_error(span: (Span, Span), message: &str) -> syn::Error {
 /// defined here" points at the warden attribute that asked for warnings.
 fn warning(message: &str, span: Span) -> Stmt {
     let name = format_ident!("warden", span = span);
-    let level = quote::quote_spanned!(Span::call_site()=> warn);
+    let level = quote::quote_spanned!(Span::call_site()=> #[warn(deprecated)]);
     syn::parse_quote_spanned! {span=>
         {
             #[deprecated(note = #message)]
             #[allow(non_upper_case_globals)]
             const #name: () = ();
-            #[#level(deprecated)]
+            #level
             let () = #name;
         }
     }
