@@ -295,6 +295,17 @@ mod moved_away {
                 let mut o = Some(m.lock().unwrap());
                 o = None;
                 x().await;
+                let o = m.lock().ok();
+                match o {
+                    Some(g) => use_it(g),
+                    None => {}
+                }
+                x().await;
+                let r = m.try_lock();
+                if let Ok(g) = r {
+                    use_it(g);
+                }
+                x().await;
             }",
         );
     }
@@ -332,6 +343,8 @@ mod moved_away {
             "async fn f(m: &Mutex<Option<u8>>) {
                 let mut g = m.lock().unwrap();
                 let _ = g;
+                match g { _ => {} }
+                if let Some(v) = g.as_ref() {}
                 let v = g.take();
                 let n = g.clone();
                 show(&g);
@@ -340,7 +353,7 @@ mod moved_away {
                 x().await;
             }",
         );
-        assert_eq!(found, ["error R2 9:20 `g` is still alive at this `.await`"]);
+        assert_eq!(found, ["error R2 11:20 `g` is still alive at this `.await`"]);
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Walker<'_> {
     /// `if cond { .. } else { .. }`: both arms from the state after the condition.
     pub(super) fn walk_if(&mut self, e: &ExprIf) {
         self.visit_in(Position::Value, &e.cond);
-        self.end_moved_in_operand(&e.cond);
+        self.end_moved_in_scrutinee(&e.cond);
         let start = self.guards.state.clone();
         self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
             w.visit_block(&e.then_branch);
@@ -190,7 +190,7 @@ impl Walker<'_> {
     /// `match x { .. }`: every arm from the state after the scrutinee.
     pub(super) fn walk_match(&mut self, e: &ExprMatch) {
         self.visit_in(Position::Value, &e.expr);
-        self.end_moved_in_operand(&e.expr);
+        self.end_moved_in_scrutinee(&e.expr);
         self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
             let start = w.guards.state.clone();
             let mut paths = Vec::new();
@@ -222,7 +222,7 @@ impl Walker<'_> {
             }
             Expr::ForLoop(e) => {
                 self.visit_in(Position::Value, &e.expr);
-                self.end_moved_in_operand(&e.expr);
+                self.end_moved_in_scrutinee(&e.expr);
                 (&e.label, &e.body, true)
             }
             Expr::Loop(e) => (&e.label, &e.body, false),

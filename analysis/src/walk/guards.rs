@@ -19,7 +19,7 @@ use super::Walker;
 use super::flow::PathNote;
 use super::ownership::{
     Move, Shape, Source, bound_names, call_span, guard_call, lock_in_chain, moved_by,
-    moved_by_operand, path_ident, shown, sole_binding_unwrapped, sources,
+    moved_by_scrutinee, path_ident, shown, sole_binding_unwrapped, sources,
 };
 use crate::finding::Finding;
 use crate::rules::Rule;
@@ -202,14 +202,13 @@ impl Walker<'_> {
         self.retake_by_assignment(expr);
     }
 
-    /// After a condition, scrutinee or loop iterator: the guard bindings calls in it moved away
-    /// end here (the value itself is read in place).
-    pub(super) fn end_moved_in_operand(&mut self, expr: &Expr) {
+    /// After a condition, scrutinee or loop iterator: the guard bindings it moves end here.
+    pub(super) fn end_moved_in_scrutinee(&mut self, expr: &Expr) {
         if !self.tracks_guards() {
             return;
         }
         let mut moved = Vec::new();
-        moved_by_operand(expr, &mut moved);
+        moved_by_scrutinee(expr, &mut moved);
         self.end_moved(&moved);
     }
 

@@ -301,7 +301,7 @@ pub(super) fn moved_by<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
             return;
         }
         Expr::Let(e) => {
-            moved_by_operand(&e.expr, out);
+            moved_by_scrutinee(&e.expr, out);
             return;
         }
         Expr::Closure(c) => {
@@ -330,9 +330,19 @@ pub(super) fn moved_by<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
 
 /// The bindings an operand moves: one read in place (`*g`, `g == x`, `&g`, `g.field`, a
 /// condition or scrutinee) is not moved, but a call inside it moves its arguments.
-pub(super) fn moved_by_operand<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
+fn moved_by_operand<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
     if !matches!(expr, Expr::Path(_)) {
         moved_by(expr, out);
+    }
+}
+
+/// The bindings a scrutinee (of `match`, `if let`, a `for` loop) moves: a value holding a guard
+/// (`match held { Some(g) => .. }`) gives it to the pattern's binding, which ends with its arm;
+/// a guard itself cannot be destructured and stays.
+pub(super) fn moved_by_scrutinee<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
+    match path_ident(expr) {
+        Some(name) => out.push((name, Move::IfHolding)),
+        None => moved_by(expr, out),
     }
 }
 
