@@ -353,7 +353,10 @@ mod moved_away {
                 x().await;
             }",
         );
-        assert_eq!(found, ["error R2 11:20 `g` is still alive at this `.await`"]);
+        assert_eq!(
+            found,
+            ["error R2 11:20 `g` is still alive at this `.await`"]
+        );
     }
 
     #[test]
