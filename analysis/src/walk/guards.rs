@@ -104,6 +104,16 @@ impl Walker<'_> {
         self.checks.guards && self.in_async()
     }
 
+    /// Whether the fn `callee` names returns a lock guard, which its caller then holds (`let s =
+    /// self.state();` with `fn state(&self) -> MutexGuard<'_, State>`). The hook for the crate
+    /// model: once the walker's scope resolves `callee` to a fn of the crate, the answer is
+    /// [`crate::rules::guards::returns_guard`] of its signature. With the item alone in sight
+    /// no callee's signature is known, so no call is taken for a guard.
+    fn returns_guard(&self, callee: &syn::Path) -> bool {
+        let _ = (self, callee);
+        false
+    }
+
     /// After a `let`: the guard bindings its value moved end, and the binding holds the guard
     /// its value carries, if any; a guard taken while another is held is a warning.
     pub(super) fn take_guard(&mut self, local: &Local) {
@@ -115,7 +125,7 @@ impl Walker<'_> {
             moved_by(&init.expr, &mut moved);
         }
         let mut carried = Vec::new();
-        sources(&init.expr, None, &mut carried);
+        sources(&init.expr, None, &|f| self.returns_guard(f), &mut carried);
         let held = sole_binding_unwrapped(&local.pat).and_then(|(name, unwrapped)| {
             let mut guard = carried
                 .iter()
@@ -219,7 +229,12 @@ impl Walker<'_> {
             return;
         };
         let mut carried = Vec::new();
-        sources(&assign.right, None, &mut carried);
+        sources(
+            &assign.right,
+            None,
+            &|f| self.returns_guard(f),
+            &mut carried,
+        );
         let taken = matches!(carried.first(), Some((Source::Taken, _)));
         let shape = carried
             .first()

@@ -102,10 +102,12 @@ pub(super) fn path_ident(expr: &Expr) -> Option<&Ident> {
 }
 
 /// The guards the value of `expr` holds, and the value's shape when the steps around them decide
-/// it (`None`: a binding moved as it is keeps its own).
+/// it (`None`: a binding moved as it is keeps its own). `guard_fn` says whether a called fn
+/// returns a guard.
 pub(super) fn sources<'e>(
     mut expr: &'e Expr,
     mut shape: Option<Shape>,
+    guard_fn: &dyn Fn(&syn::Path) -> bool,
     out: &mut Vec<(Source<'e>, Option<Shape>)>,
 ) {
     loop {
@@ -164,7 +166,7 @@ pub(super) fn sources<'e>(
                 let shape = Some(shape.unwrap_or(mapped));
                 if let Some(first) = call.args.first() {
                     let mut inner = Vec::new();
-                    sources(first, None, &mut inner);
+                    sources(first, None, guard_fn, &mut inner);
                     out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
                 }
             } else if last.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -172,10 +174,10 @@ pub(super) fn sources<'e>(
                 let shape = Some(shape.unwrap_or(Shape::Holding));
                 for arg in &call.args {
                     let mut inner = Vec::new();
-                    sources(arg, None, &mut inner);
+                    sources(arg, None, guard_fn, &mut inner);
                     out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
                 }
-            } else if returns_guard(path) {
+            } else if guard_fn(path) {
                 out.push((Source::Taken, Some(shape.unwrap_or(Shape::Guard))));
             }
         }
@@ -189,7 +191,7 @@ pub(super) fn sources<'e>(
             };
             for part in parts {
                 let mut inner = Vec::new();
-                sources(part, None, &mut inner);
+                sources(part, None, guard_fn, &mut inner);
                 out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
             }
         }
@@ -206,17 +208,10 @@ pub(super) fn sources<'e>(
                     _ => None,
                 })
             });
-            sources(inner_let.unwrap_or(tail), shape, out);
+            sources(inner_let.unwrap_or(tail), shape, guard_fn, out);
         }
         _ => {}
     }
-}
-
-/// The hook for guards returned by the crate's own fns (`fn state(&self) -> MutexGuard<..>`):
-/// the crate model answers it from the callee's signature with
-/// [`crate::rules::guards::returns_guard`]. With the item alone in sight no callee is known.
-pub(super) fn returns_guard(_callee: &syn::Path) -> bool {
-    false
 }
 
 /// The one binding a pattern makes when it holds the whole value or its one wrapped part:
