@@ -9,7 +9,6 @@
 
 use proc_macro2::Span;
 use quote::ToTokens;
-use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Block, Expr, ExprBreak, ExprIf, ExprMatch, Label};
 
@@ -23,6 +22,40 @@ pub(super) struct PathNote {
     pub(super) span: (Span, Span),
     /// Completes "`g` is still alive on the path ...".
     pub(super) which: &'static str,
+}
+
+/// A path through a branch as the walk meets it: what names it is only turned into spans (a walk
+/// of its tokens) when a guard survives the branch on this path alone.
+enum Path<'a> {
+    /// From `start` (or the first token of `tokens`) to the last token of `tokens`.
+    Lazy {
+        start: Option<Span>,
+        tokens: &'a dyn ToTokens,
+        which: &'static str,
+    },
+    /// Spans already known (a `break`'s, recorded when the walk passed it).
+    Known(PathNote),
+}
+
+impl Path<'_> {
+    fn note(&self) -> PathNote {
+        match self {
+            Path::Known(note) => note.clone(),
+            Path::Lazy {
+                start,
+                tokens,
+                which,
+            } => {
+                let stream = tokens.to_token_stream();
+                let first = stream.clone().into_iter().next().map(|t| t.span());
+                let start = start.or(first).unwrap_or_else(Span::call_site);
+                PathNote {
+                    span: (start, last_span(*tokens)),
+                    which,
+                }
+            }
+        }
+    }
 }
 
 /// The guards of each open block at one point of the walk, and whether that point is reachable.
@@ -119,8 +152,8 @@ impl Tracker {
 /// The state after paths that started from one state (`shape`): a guard is alive where any
 /// reachable path leaves it alive; one alive on some paths only keeps the note of one path that
 /// keeps it. Paths leave the blocks open at the start as they were, so guards match by position.
-fn join(shape: State, paths: Vec<(State, PathNote)>) -> State {
-    let reachable: Vec<(State, PathNote)> =
+fn join(shape: State, paths: Vec<(State, Path<'_>)>) -> State {
+    let reachable: Vec<(State, Path<'_>)> =
         paths.into_iter().filter(|(s, _)| s.reachable).collect();
     let Some((first, _)) = reachable.first() else {
         return State {
@@ -146,7 +179,7 @@ fn join(shape: State, paths: Vec<(State, PathNote)>) -> State {
                 Some((version, note)) => {
                     *guard = version.clone();
                     if dead_somewhere && guard.kept.is_none() {
-                        guard.kept = Some(note.clone());
+                        guard.kept = Some(note.note());
                     }
                 }
             }
@@ -164,27 +197,26 @@ impl Walker<'_> {
         self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
             w.visit_block(&e.then_branch);
         });
-        let condition = (e.if_token.span, last_span(&e.cond));
+        let condition = |which| Path::Lazy {
+            start: Some(e.if_token.span),
+            tokens: &*e.cond,
+            which,
+        };
         let then = std::mem::replace(&mut self.guards.state, start.clone());
         let otherwise = match &e.else_branch {
             Some((else_token, otherwise)) => {
                 self.visit_in(Position::Value, otherwise);
-                PathNote {
-                    span: (else_token.span, else_token.span),
+                Path::Lazy {
+                    start: None,
+                    tokens: else_token,
                     which: "through this `else`",
                 }
             }
-            None => PathNote {
-                span: condition,
-                which: "where this condition is false (the `if` has no `else`)",
-            },
+            None => condition("where this condition is false (the `if` has no `else`)"),
         };
         let other = std::mem::replace(&mut self.guards.state, start.clone());
-        let then_note = PathNote {
-            span: condition,
-            which: "where this condition holds",
-        };
-        self.guards.state = join(start, vec![(then, then_note), (other, otherwise)]);
+        let then_path = condition("where this condition holds");
+        self.guards.state = join(start, vec![(then, then_path), (other, otherwise)]);
     }
 
     /// `match x { .. }`: every arm from the state after the scrutinee.
@@ -201,11 +233,12 @@ impl Walker<'_> {
                 }
                 w.visit_in(Position::Value, &arm.body);
                 w.end_moved_guards(&arm.body);
-                let note = PathNote {
-                    span: (arm.pat.span(), last_span(&arm.pat)),
+                let path = Path::Lazy {
+                    start: None,
+                    tokens: &arm.pat,
                     which: "through this arm",
                 };
-                paths.push((std::mem::replace(&mut w.guards.state, start.clone()), note));
+                paths.push((std::mem::replace(&mut w.guards.state, start.clone()), path));
             }
             w.guards.state = join(start, paths);
         });
@@ -246,15 +279,16 @@ impl Walker<'_> {
         self.with_scrutinee_guard(scrutinee, construct, |w| w.visit_block(body));
         let exit = self.guards.exits.pop();
         self.loop_depth -= 1;
-        let mut paths = exit.map(|e| e.paths).unwrap_or_default();
+        let mut paths = breaks(exit);
         if exits_at_head {
-            let note = PathNote {
-                span: (expr.span(), last_span(head_of(expr))),
+            let path = || Path::Lazy {
+                start: Some(loop_start(expr)),
+                tokens: head_of(expr),
                 which: "that leaves this loop without `break`",
             };
             let end = std::mem::replace(&mut self.guards.state, start.clone());
-            paths.push((start.clone(), note.clone()));
-            paths.push((end, note));
+            paths.push((start.clone(), path()));
+            paths.push((end, path()));
         }
         self.guards.state = join(start, paths);
     }
@@ -269,12 +303,13 @@ impl Walker<'_> {
             paths: Vec::new(),
         });
         self.visit_block(block);
-        let mut paths = self.guards.exits.pop().map(|e| e.paths).unwrap_or_default();
+        let mut paths = breaks(self.guards.exits.pop());
         let end = std::mem::replace(&mut self.guards.state, start.clone());
         paths.push((
             end,
-            PathNote {
-                span: (label.name.span(), label.name.span()),
+            Path::Lazy {
+                start: None,
+                tokens: &label.name,
                 which: "that runs this block to its end",
             },
         ));
@@ -302,6 +337,26 @@ impl Walker<'_> {
         self.guards
             .break_to(label_name(e.label.as_ref()).as_deref(), note);
     }
+}
+
+/// The paths the `break`s out of a loop or block carried.
+fn breaks(exit: Option<Exit>) -> Vec<(State, Path<'static>)> {
+    exit.map(|e| e.paths)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(state, note)| (state, Path::Known(note)))
+        .collect()
+}
+
+/// The first token of a loop: its label or its keyword.
+fn loop_start(expr: &Expr) -> Span {
+    let (label, keyword) = match expr {
+        Expr::While(e) => (&e.label, e.while_token.span),
+        Expr::ForLoop(e) => (&e.label, e.for_token.span),
+        Expr::Loop(e) => (&e.label, e.loop_token.span),
+        _ => return Span::call_site(),
+    };
+    label.as_ref().map_or(keyword, |l| l.name.apostrophe)
 }
 
 /// A loop's or block's label (`'outer: loop`), or a `break`'s (`break 'outer`), by name.
