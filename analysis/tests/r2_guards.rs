@@ -691,6 +691,46 @@ mod mapped_and_wrapped {
     }
 
     #[test]
+    fn guards_returned_by_the_crates_own_fns() {
+        let found = findings(
+            NoBlocking,
+            "struct Server { state: Mutex<Vec<u8>> }
+            impl Server {
+                fn state(&self) -> MutexGuard<'_, Vec<u8>> {
+                    self.state.lock().unwrap()
+                }
+                fn try_state(&self) -> Option<MutexGuard<'_, Vec<u8>>> {
+                    self.state.try_lock().ok()
+                }
+                fn len(&self) -> usize {
+                    self.state().len()
+                }
+                async fn handle(&self) {
+                    let state = self.state();
+                    x().await;
+                    drop(state);
+                    let maybe = self.try_state();
+                    y().await;
+                    drop(maybe);
+                    let n = self.len();
+                    z().await;
+                    let g = Server::state(self);
+                    w().await;
+                }
+            }",
+        );
+        let heads: Vec<&str> = found.iter().map(|f| f.lines().next().unwrap()).collect();
+        assert_eq!(
+            heads,
+            [
+                "error R2 14:24 `state` is still alive at this `.await`",
+                "error R2 17:24 `maybe` (which holds a lock guard) is still alive at this `.await`",
+                "error R2 22:24 `g` is still alive at this `.await`",
+            ]
+        );
+    }
+
+    #[test]
     fn a_split_pattern_is_not_guessed() {
         // Which part of the tuple holds the guard is not known: no error on a guess.
         clean(

@@ -96,39 +96,51 @@ pub fn is_mapping(path: &syn::Path) -> bool {
 /// Whether a value of type `ty` holds a lock guard: a guard type, or one inside `Option`,
 /// `Result`, `LockResult`, `TryLockResult` or a reference to one.
 pub fn is_guard_type(ty: &syn::Type) -> bool {
+    guard_type(ty).is_some()
+}
+
+/// How a value of type `ty` holds a lock guard, if it does.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GuardType {
+    /// It is the guard: `MutexGuard<'_, T>`.
+    Bare,
+    /// The guard is inside: `Option<MutexGuard<'_, T>>`, `LockResult<..>`.
+    Wrapped,
+}
+
+/// How a value of type `ty` holds a lock guard: see [`GuardType`].
+pub fn guard_type(ty: &syn::Type) -> Option<GuardType> {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => {
-            let Some(last) = p.path.segments.last() else {
-                return false;
-            };
+            let last = p.path.segments.last()?;
             let name = last.ident.to_string();
             if GUARD_TYPES.contains(&name.as_str()) {
-                return true;
+                return Some(GuardType::Bare);
             }
             let wraps = matches!(
                 name.as_str(),
                 "Option" | "Result" | "LockResult" | "TryLockResult"
             );
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return false;
+                return None;
             };
-            wraps
-                && args.args.iter().next().is_some_and(
-                    |first| matches!(first, syn::GenericArgument::Type(t) if is_guard_type(t)),
-                )
+            let inner = args.args.iter().next().is_some_and(
+                |first| matches!(first, syn::GenericArgument::Type(t) if is_guard_type(t)),
+            );
+            (wraps && inner).then_some(GuardType::Wrapped)
         }
-        syn::Type::Paren(p) => is_guard_type(&p.elem),
-        syn::Type::Group(g) => is_guard_type(&g.elem),
-        _ => false,
+        syn::Type::Paren(p) => guard_type(&p.elem),
+        syn::Type::Group(g) => guard_type(&g.elem),
+        _ => None,
     }
 }
 
-/// Whether a fn with this signature returns a lock guard to its caller, who then holds it. The
-/// hook for the crate model: a call to such a fn of the crate is a guard like `m.lock()`.
-pub fn returns_guard(sig: &syn::Signature) -> bool {
+/// Whether a sync fn with this signature returns a lock guard to its caller, who then holds it,
+/// and how: a call to such a fn of the crate is a guard like `m.lock()`.
+pub fn returns_guard(sig: &syn::Signature) -> Option<GuardType> {
     match &sig.output {
-        syn::ReturnType::Type(_, ty) => is_guard_type(ty),
-        syn::ReturnType::Default => false,
+        syn::ReturnType::Type(_, ty) if sig.asyncness.is_none() => guard_type(ty),
+        _ => None,
     }
 }
 
@@ -142,22 +154,35 @@ mod tests {
 
     #[test]
     fn guard_returning_signatures() {
-        assert!(returns_guard(&sig(
-            "fn state(&self) -> MutexGuard<'_, State> {}"
-        )));
-        assert!(returns_guard(&sig(
-            "fn state(&self) -> std::sync::LockResult<std::sync::MutexGuard<'_, S>> {}"
-        )));
-        assert!(returns_guard(&sig(
-            "fn peek(&self) -> Option<parking_lot::MappedRwLockReadGuard<'_, u8>> {}"
-        )));
-        assert!(returns_guard(&sig("fn cell(&self) -> RefMut<'_, u8> {}")));
-        assert!(!returns_guard(&sig("fn len(&self) -> usize {}")));
-        assert!(!returns_guard(&sig("fn get(&self) -> Option<u8> {}")));
-        assert!(!returns_guard(&sig("fn run(&self) {}")));
-        assert!(!returns_guard(&sig(
-            "fn token(&self) -> tokio_util::sync::DropGuard {}"
-        )));
+        let returns = |src: &str| returns_guard(&sig(src));
+        assert_eq!(
+            returns("fn state(&self) -> MutexGuard<'_, State> {}"),
+            Some(GuardType::Bare)
+        );
+        assert_eq!(
+            returns("fn state(&self) -> std::sync::LockResult<std::sync::MutexGuard<'_, S>> {}"),
+            Some(GuardType::Wrapped)
+        );
+        assert_eq!(
+            returns("fn peek(&self) -> Option<parking_lot::MappedRwLockReadGuard<'_, u8>> {}"),
+            Some(GuardType::Wrapped)
+        );
+        assert_eq!(
+            returns("fn cell(&self) -> RefMut<'_, u8> {}"),
+            Some(GuardType::Bare)
+        );
+        assert_eq!(returns("fn len(&self) -> usize {}"), None);
+        assert_eq!(returns("fn get(&self) -> Option<u8> {}"), None);
+        assert_eq!(returns("fn run(&self) {}"), None);
+        assert_eq!(
+            returns("fn token(&self) -> tokio_util::sync::DropGuard {}"),
+            None
+        );
+        // An async fn returns a future, not the guard.
+        assert_eq!(
+            returns("async fn state(&self) -> MutexGuard<'_, S> {}"),
+            None
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use syn::visit::Visit;
 use syn::{Block, Expr, ExprBreak, ExprIf, ExprMatch, Label};
 
 use super::guards::Guard;
-use super::{Position, Walker, let_scrutinee};
+use super::{Position, Walker, let_pattern, let_scrutinee};
 
 /// A path through a branch, for the note that says where a guard survives it.
 #[derive(Clone)]
@@ -195,7 +195,7 @@ impl Walker<'_> {
         self.end_moved_in_scrutinee(&e.cond);
         let start = self.guards.state.clone();
         self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
-            w.visit_block(&e.then_branch);
+            w.with_bindings(let_pattern(&e.cond), |w| w.visit_block(&e.then_branch));
         });
         let condition = |which| Path::Lazy {
             start: Some(e.if_token.span),
@@ -228,11 +228,13 @@ impl Walker<'_> {
             let mut paths = Vec::new();
             for arm in &e.arms {
                 w.guards.state = start.clone();
-                if let Some((_, guard)) = &arm.guard {
-                    w.visit_in(Position::Value, guard);
-                }
-                w.visit_in(Position::Value, &arm.body);
-                w.end_moved_guards(&arm.body);
+                w.with_bindings([&arm.pat], |w| {
+                    if let Some((_, guard)) = &arm.guard {
+                        w.visit_in(Position::Value, guard);
+                    }
+                    w.visit_in(Position::Value, &arm.body);
+                    w.end_moved_guards(&arm.body);
+                });
                 let path = Path::Lazy {
                     start: None,
                     tokens: &arm.pat,
@@ -271,12 +273,14 @@ impl Walker<'_> {
         });
         // Temporaries of a `while let` scrutinee live through the body; those of a `for` loop's
         // iterator expression, through the whole loop.
-        let (scrutinee, construct) = match expr {
-            Expr::While(e) => (let_scrutinee(&e.cond), "while let"),
-            Expr::ForLoop(e) => (Some(&*e.expr), "for"),
-            _ => (None, "loop"),
+        let (scrutinee, construct, pattern) = match expr {
+            Expr::While(e) => (let_scrutinee(&e.cond), "while let", let_pattern(&e.cond)),
+            Expr::ForLoop(e) => (Some(&*e.expr), "for", Some(&*e.pat)),
+            _ => (None, "loop", None),
         };
-        self.with_scrutinee_guard(scrutinee, construct, |w| w.visit_block(body));
+        self.with_scrutinee_guard(scrutinee, construct, |w| {
+            w.with_bindings(pattern, |w| w.visit_block(body));
+        });
         let exit = self.guards.exits.pop();
         self.loop_depth -= 1;
         let mut paths = breaks(exit);

@@ -13,17 +13,18 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprAwait, Ident, Local, Pat};
+use syn::{Expr, ExprAwait, ExprMethodCall, Ident, Local, Pat};
 
 use super::Walker;
 use super::flow::PathNote;
 use super::ownership::{
-    Move, Shape, Source, bound_names, call_span, guard_call, lock_in_chain, moved_by,
+    Knows, Move, Shape, Source, bound_names, call_span, guard_call, lock_in_chain, moved_by,
     moved_by_scrutinee, path_ident, shown, sole_binding_unwrapped, sources,
 };
 use crate::finding::Finding;
+use crate::model::{FnId, Resolved, TyName};
 use crate::rules::Rule;
-use crate::rules::guards::HOLD_ON_PURPOSE;
+use crate::rules::guards::{GuardType, HOLD_ON_PURPOSE, returns_guard};
 
 /// How a guard is held.
 #[derive(Clone)]
@@ -86,6 +87,36 @@ impl Guard {
     }
 }
 
+/// A guard is known where the source shows it: a lock method on a receiver typed as a lock, a fn
+/// or method of the crate whose signature returns a guard (`fn state(&self) -> MutexGuard<..>`).
+/// With the item alone in sight, the crate's fns are unknown and return no guard.
+impl Knows for Walker<'_> {
+    fn is_lock(&self, call: &ExprMethodCall) -> bool {
+        self.holds_lock(call)
+    }
+
+    fn guard_from_fn(&self, callee: &syn::Path) -> Option<Shape> {
+        let id = match self.imports.meaning(callee)? {
+            (Resolved::Fn(id), _) => id,
+            (Resolved::Assoc(key, name), _) => self.imports.model()?.assoc_fn(&key, &name)?,
+            _ => return None,
+        };
+        self.guard_returned_by(id)
+    }
+
+    fn guard_from_method(&self, call: &ExprMethodCall) -> Option<Shape> {
+        let receiver = self.type_of(&call.receiver)?.deref_pointers();
+        let TyName::Crate(key) = &receiver.name else {
+            return None;
+        };
+        let id = self
+            .imports
+            .model()?
+            .assoc_fn(key, &call.method.to_string())?;
+        self.guard_returned_by(id)
+    }
+}
+
 impl super::flow::Tracker {
     /// The innermost guard the binding `name` reaches on this path (only a live one if
     /// `alive_only`).
@@ -104,14 +135,14 @@ impl Walker<'_> {
         self.checks.guards && self.in_async()
     }
 
-    /// Whether the fn `callee` names returns a lock guard, which its caller then holds (`let s =
-    /// self.state();` with `fn state(&self) -> MutexGuard<'_, State>`). The hook for the crate
-    /// model: once the walker's scope resolves `callee` to a fn of the crate, the answer is
-    /// [`crate::rules::guards::returns_guard`] of its signature. With the item alone in sight
-    /// no callee's signature is known, so no call is taken for a guard.
-    fn returns_guard(&self, callee: &syn::Path) -> bool {
-        let _ = (self, callee);
-        false
+    /// The guard a sync fn of the crate returns, from its signature.
+    fn guard_returned_by(&self, id: FnId) -> Option<Shape> {
+        let model = self.imports.model()?;
+        let item = model.fn_item(id)?;
+        Some(match returns_guard(item.parts().1)? {
+            GuardType::Bare => Shape::Guard,
+            GuardType::Wrapped => Shape::Holding,
+        })
     }
 
     /// After a `let`: the guard bindings its value moved end, and the binding holds the guard
@@ -125,7 +156,7 @@ impl Walker<'_> {
             moved_by(&init.expr, &mut moved);
         }
         let mut carried = Vec::new();
-        sources(&init.expr, None, &|f| self.returns_guard(f), &mut carried);
+        sources(&init.expr, None, self, &mut carried);
         let held = sole_binding_unwrapped(&local.pat).and_then(|(name, unwrapped)| {
             let mut guard = carried
                 .iter()
@@ -229,12 +260,7 @@ impl Walker<'_> {
             return;
         };
         let mut carried = Vec::new();
-        sources(
-            &assign.right,
-            None,
-            &|f| self.returns_guard(f),
-            &mut carried,
-        );
+        sources(&assign.right, None, self, &mut carried);
         let taken = matches!(carried.first(), Some((Source::Taken, _)));
         let shape = carried
             .first()
@@ -278,7 +304,8 @@ impl Walker<'_> {
     ) {
         let call = scrutinee
             .filter(|_| self.tracks_guards())
-            .and_then(lock_in_chain);
+            .and_then(lock_in_chain)
+            .filter(|call| self.holds_lock(call));
         self.guards.enter_block();
         if let Some(call) = call {
             let id = self.guards.new_id();
@@ -311,7 +338,7 @@ impl Walker<'_> {
         let inner = if guard_call(&at.base).is_some() {
             None // this `.await` takes the lock: `m.lock().await`
         } else {
-            lock_in_chain(&at.base)
+            lock_in_chain(&at.base).filter(|call| self.holds_lock(call))
         };
         if let (Some(call), true) = (inner, self.guards.state.reachable) {
             let holder = Holder::Temporary { call: shown(call) };

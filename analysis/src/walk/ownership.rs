@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Expr, ExprMethodCall, Ident, Pat};
+use syn::{Expr, ExprCall, ExprMethodCall, Ident, Pat};
 
 use crate::rules::guards::{CONSUMING, LOCKING, UNWRAPPING, WRAPPING, is_mapping};
 
@@ -101,13 +101,22 @@ pub(super) fn path_ident(expr: &Expr) -> Option<&Ident> {
     }
 }
 
+/// What [`sources`] asks of the code around the expression: types and the crate's own fns.
+pub(super) trait Knows {
+    /// Whether the lock-named method `call` is called on a receiver known to be a lock.
+    fn is_lock(&self, call: &ExprMethodCall) -> bool;
+    /// The shape of the guard the fn `callee` (a path) returns, if it returns one.
+    fn guard_from_fn(&self, callee: &syn::Path) -> Option<Shape>;
+    /// The shape of the guard the method `call` returns, if it is a fn of the crate that does.
+    fn guard_from_method(&self, call: &ExprMethodCall) -> Option<Shape>;
+}
+
 /// The guards the value of `expr` holds, and the value's shape when the steps around them decide
-/// it (`None`: a binding moved as it is keeps its own). `guard_fn` says whether a called fn
-/// returns a guard.
+/// it (`None`: a binding moved as it is keeps its own).
 pub(super) fn sources<'e>(
     mut expr: &'e Expr,
     mut shape: Option<Shape>,
-    guard_fn: &dyn Fn(&syn::Path) -> bool,
+    knows: &dyn Knows,
     out: &mut Vec<(Source<'e>, Option<Shape>)>,
 ) {
     loop {
@@ -139,61 +148,32 @@ pub(super) fn sources<'e>(
         shape = shape.or(step);
     }
     match expr {
-        Expr::MethodCall(m) if is_lock_call(m) => {
+        Expr::MethodCall(m) if is_lock_call(m) && knows.is_lock(m) => {
             out.push((Source::Taken, Some(shape.unwrap_or(Shape::Holding))));
+        }
+        // Also a lock-named method of the crate's own type (`fn read(&self) -> RwLockReadGuard`).
+        Expr::MethodCall(m) => {
+            if let Some(returned) = knows.guard_from_method(m) {
+                out.push((Source::Taken, Some(shape.unwrap_or(returned))));
+            }
         }
         Expr::Path(_) => {
             if let Some(name) = path_ident(expr) {
                 out.push((Source::Binding(name), shape));
             }
         }
-        Expr::Call(call) => {
-            let Expr::Path(callee) = &*call.func else {
-                return;
-            };
-            let path = &callee.path;
-            let last = path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            if is_mapping(path) {
-                let mapped = if matches!(last.as_str(), "map" | "downgrade" | "upgrade") {
-                    Shape::Guard
-                } else {
-                    Shape::Holding
-                };
-                let shape = Some(shape.unwrap_or(mapped));
-                if let Some(first) = call.args.first() {
-                    let mut inner = Vec::new();
-                    sources(first, None, guard_fn, &mut inner);
-                    out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
-                }
-            } else if last.starts_with(|c: char| c.is_ascii_uppercase()) {
-                // `Some(g)`, `Ok(g)`, `Wrapper(g)`: a tuple struct or variant holding it.
-                let shape = Some(shape.unwrap_or(Shape::Holding));
-                for arg in &call.args {
-                    let mut inner = Vec::new();
-                    sources(arg, None, guard_fn, &mut inner);
-                    out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
-                }
-            } else if guard_fn(path) {
-                out.push((Source::Taken, Some(shape.unwrap_or(Shape::Guard))));
-            }
+        Expr::Call(call) => call_sources(call, shape, knows, out),
+        Expr::Struct(s) => {
+            let parts = s.fields.iter().map(|f| &f.expr).collect();
+            parts_sources(parts, Some(shape.unwrap_or(Shape::Holding)), knows, out);
         }
-        Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) => {
-            let shape = Some(shape.unwrap_or(Shape::Holding));
-            let parts: Vec<&Expr> = match expr {
-                Expr::Struct(s) => s.fields.iter().map(|f| &f.expr).collect(),
-                Expr::Tuple(t) => t.elems.iter().collect(),
-                Expr::Array(a) => a.elems.iter().collect(),
-                _ => Vec::new(),
-            };
-            for part in parts {
-                let mut inner = Vec::new();
-                sources(part, None, guard_fn, &mut inner);
-                out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
-            }
+        Expr::Tuple(t) => {
+            let parts = t.elems.iter().collect();
+            parts_sources(parts, Some(shape.unwrap_or(Shape::Holding)), knows, out);
+        }
+        Expr::Array(a) => {
+            let parts = a.elems.iter().collect();
+            parts_sources(parts, Some(shape.unwrap_or(Shape::Holding)), knows, out);
         }
         Expr::Block(b) if b.label.is_none() => {
             let Some(syn::Stmt::Expr(tail, None)) = b.block.stmts.last() else {
@@ -208,9 +188,58 @@ pub(super) fn sources<'e>(
                     _ => None,
                 })
             });
-            sources(inner_let.unwrap_or(tail), shape, guard_fn, out);
+            sources(inner_let.unwrap_or(tail), shape, knows, out);
         }
         _ => {}
+    }
+}
+
+/// The guards a call's value holds: a guard mapped by `MutexGuard::map` and friends, what a tuple
+/// struct or variant wraps (`Some(g)`, `Ok(g)`), or the guard a fn of the crate returns.
+fn call_sources<'e>(
+    call: &'e ExprCall,
+    shape: Option<Shape>,
+    knows: &dyn Knows,
+    out: &mut Vec<(Source<'e>, Option<Shape>)>,
+) {
+    let Expr::Path(callee) = &*call.func else {
+        return;
+    };
+    let path = &callee.path;
+    let last = path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let (parts, made): (Vec<&Expr>, Shape) = if is_mapping(path) {
+        let mapped = if matches!(last.as_str(), "map" | "downgrade" | "upgrade") {
+            Shape::Guard
+        } else {
+            Shape::Holding
+        };
+        (call.args.iter().take(1).collect(), mapped)
+    } else if last.starts_with(|c: char| c.is_ascii_uppercase()) {
+        (call.args.iter().collect(), Shape::Holding)
+    } else {
+        if let Some(returned) = knows.guard_from_fn(path) {
+            out.push((Source::Taken, Some(shape.unwrap_or(returned))));
+        }
+        return;
+    };
+    parts_sources(parts, Some(shape.unwrap_or(made)), knows, out);
+}
+
+/// The guards of the parts of a value built from them, all held with the value's shape.
+fn parts_sources<'e>(
+    parts: Vec<&'e Expr>,
+    shape: Option<Shape>,
+    knows: &dyn Knows,
+    out: &mut Vec<(Source<'e>, Option<Shape>)>,
+) {
+    for part in parts {
+        let mut inner = Vec::new();
+        sources(part, None, knows, &mut inner);
+        out.extend(inner.into_iter().map(|(source, _)| (source, shape)));
     }
 }
 

@@ -1,12 +1,13 @@
-//! Runs the engine on source strings, the way an attribute does on each annotated fn (the file's
-//! `use` items in sight), and shows each finding as one line a test can compare.
+//! Runs the engine on source strings, the way an attribute does on each annotated fn in a build
+//! (the crate around it in sight), and shows each finding as one line a test can compare.
 
 #![allow(dead_code, reason = "each test file uses part of the support")]
 
 use std::fmt::Write as _;
 
-use warden_analysis::resolve::Imports;
-use warden_analysis::{Checks, CustomBlocking, Finding, Severity, analyze};
+use std::rc::Rc;
+
+use warden_analysis::{Checks, CrateModel, CustomBlocking, Finding, Severity, analyze_crate_fn};
 
 /// Which attribute's rules to run.
 #[derive(Clone, Copy)]
@@ -17,11 +18,19 @@ pub enum Rules {
     Supervised,
 }
 
-/// Every finding of every fn of `src`, in order.
+/// The lock types the test sources name without importing them, appended after the source so
+/// line numbers stay as written.
+const PRELUDE: &str = "\nuse std::sync::{Mutex, MutexGuard, PoisonError, RwLock};\n\
+                       use std::cell::{RefCell, RefMut};\nuse std::collections::HashMap;\n";
+
+/// Every finding of every fn of `src` (a one-file crate), in order, each fn checked in the crate
+/// the way the attributes check an annotated fn in a build.
 pub fn run(rules: Rules, src: &str) -> Vec<Finding> {
-    let file: syn::File = syn::parse_str(src).unwrap_or_else(|e| panic!("bad test source: {e}"));
-    let mut imports = Imports::default();
-    imports.add_items(&file.items);
+    let source = format!("{src}{PRELUDE}");
+    let model = Rc::new(
+        CrateModel::in_memory(&[("src/lib.rs", &source)])
+            .unwrap_or_else(|e| panic!("bad test source: {e}")),
+    );
     let custom = CustomBlocking::default();
     let checks = Checks {
         blocking: matches!(rules, Rules::NoBlocking),
@@ -31,10 +40,11 @@ pub fn run(rules: Rules, src: &str) -> Vec<Finding> {
         custom: &custom,
     };
     let mut found = Vec::new();
-    for item in &file.items {
-        if let syn::Item::Fn(f) = item {
-            let analysis = analyze(&f.block, f.sig.asyncness.is_some(), &imports, checks);
-            found.extend(analysis.findings);
+    for module in model.all_modules() {
+        for id in model.fns(module) {
+            if let Some(analysis) = analyze_crate_fn(&model, id, checks) {
+                found.extend(analysis.findings);
+            }
         }
     }
     found
