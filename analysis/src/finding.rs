@@ -28,8 +28,8 @@ pub struct Finding {
     pub span: (Span, Span),
     /// The message after the rule's tag: headline, then `help:` and `note:` lines.
     pub message: String,
-    /// A second place worth showing, such as where a guard was taken.
-    pub note: Option<((Span, Span), String)>,
+    /// Further places worth showing, in order: where a guard was taken, the path that keeps it.
+    pub notes: Vec<((Span, Span), String)>,
     /// For R1: the blocking call, and the chain of the crate's fns that leads to it.
     pub chain: Option<Rc<Chain>>,
 }
@@ -42,7 +42,7 @@ impl Finding {
             severity: Severity::Error,
             span,
             message,
-            note: None,
+            notes: Vec::new(),
             chain: None,
         }
     }
@@ -54,7 +54,7 @@ impl Finding {
             severity: Severity::Warning,
             span,
             message,
-            note: None,
+            notes: Vec::new(),
             chain: None,
         }
     }
@@ -65,9 +65,9 @@ impl Finding {
         self
     }
 
-    /// Adds a second place worth showing, such as where a guard was taken.
+    /// Adds a further place worth showing, such as where a guard was taken.
     pub fn with_note(mut self, span: (Span, Span), note: String) -> Self {
-        self.note = Some((span, note));
+        self.notes.push((span, note));
         self
     }
 }

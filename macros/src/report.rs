@@ -2,7 +2,12 @@
 //! are warnings by nature).
 //!
 //! Stable Rust has no warning API for proc macros, so a warning is a use of a `#[deprecated]`
-//! constant whose note is the message, spanned on the offending code.
+//! constant whose note is the message, spanned on the offending code. The use carries its own
+//! `#[warn(deprecated)]`: the innermost lint level wins, so an `#![allow(deprecated)]` of the
+//! crate, module or fn (or `-A deprecated`) cannot hide warden's findings by accident. What still
+//! silences them is what silences every warning: `allow(warnings)` and `--cap-lints` (Cargo's for
+//! dependencies); `deny(warnings)` still turns them into errors, because rustc applies the
+//! `warnings` level after the lint's own.
 
 use proc_macro2::{Span, TokenStream};
 use quote::format_ident;
@@ -41,17 +46,16 @@ impl Report {
         for finding in findings {
             let tag = finding.rule.tag();
             let message = format!("{tag}: {}", finding.message);
-            let note = finding
-                .note
+            let notes = finding
+                .notes
+                .into_iter()
                 .map(|(span, note)| (span, format!("{tag}: {note}")));
             if warn_only || finding.severity == Severity::Warning {
                 warnings.push(warning(&message, finding.span.0));
-                if let Some((span, note)) = note {
-                    warnings.push(warning(&note, span.0));
-                }
+                warnings.extend(notes.map(|(span, note)| warning(&note, span.0)));
             } else {
                 self.error(spanned_error(finding.span, &message));
-                if let Some((span, note)) = note {
+                for (span, note) in notes {
                     self.error(spanned_error(span, &note));
                 }
             }
@@ -76,14 +80,18 @@ fn spanned_error(span: (Span, Span), message: &str) -> syn::Error {
     syn::Error::new_spanned(quote::quote!(#first #last), message)
 }
 
-/// A statement that makes rustc warn with `message` at `span`.
+/// A statement that makes rustc warn with `message` at `span`, whatever level `deprecated` has
+/// around it. The `#[warn(..)]` carries the attribute's span, so rustc's "the lint level is
+/// defined here" points at the warden attribute that asked for warnings.
 fn warning(message: &str, span: Span) -> Stmt {
     let name = format_ident!("warden", span = span);
+    let level = quote::quote_spanned!(Span::call_site()=> #[warn(deprecated)]);
     syn::parse_quote_spanned! {span=>
         {
             #[deprecated(note = #message)]
             #[allow(non_upper_case_globals)]
             const #name: () = ();
+            #level
             let () = #name;
         }
     }

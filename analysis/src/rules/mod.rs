@@ -2,6 +2,7 @@
 //! these tables; it holds no API names itself.
 
 pub mod blocking;
+pub mod guards;
 pub mod tasks;
 pub mod types;
 

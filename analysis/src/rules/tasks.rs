@@ -17,6 +17,98 @@ pub const TASK_SPAWNERS: &[&str] = &[
     "tokio::task::spawn_local",
 ];
 
+/// Whose handle a task's outcome comes through, which decides the fix a message offers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HandleKind {
+    /// Tokio's `JoinHandle`: `.await` yields `Result<T, JoinError>`, the error a panic or abort.
+    Tokio,
+    /// warden's `ChildHandle`: `.await` yields `Result<T, Failure>`, the child's error or panic.
+    Child,
+}
+
+/// How the handle comes out of a spawner's call.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HandleFrom {
+    /// The call returns it: `tokio::spawn(f)`.
+    Call,
+    /// The call returns a future of it: `warden::spawn(f).await`.
+    Awaited,
+    /// The call returns a `Result` of it: `warden::try_spawn(f)?`.
+    Unwrapped,
+}
+
+/// A call that starts a task and leads to a handle whose `.await` yields the task's outcome.
+pub struct HandleSpawner {
+    /// The canonical path (also matched as written, for `warden::` paths the resolver leaves).
+    pub path: &'static str,
+    /// How the handle comes out of the call.
+    pub from: HandleFrom,
+    /// Which handle it is.
+    pub kind: HandleKind,
+}
+
+/// The spawners whose awaited handle carries the task's panic or error (R3: it must not be
+/// thrown away). `std::thread::spawn` is not here: its handle is joined, not awaited.
+pub const HANDLE_SPAWNERS: &[HandleSpawner] = &[
+    handle("tokio::spawn", HandleFrom::Call, HandleKind::Tokio),
+    handle("tokio::task::spawn", HandleFrom::Call, HandleKind::Tokio),
+    handle(
+        "tokio::task::spawn_local",
+        HandleFrom::Call,
+        HandleKind::Tokio,
+    ),
+    handle(
+        "tokio::task::spawn_blocking",
+        HandleFrom::Call,
+        HandleKind::Tokio,
+    ),
+    handle("warden::spawn", HandleFrom::Awaited, HandleKind::Child),
+    handle(
+        "warden::spawn_named",
+        HandleFrom::Awaited,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden::try_spawn",
+        HandleFrom::Unwrapped,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden::try_spawn_named",
+        HandleFrom::Unwrapped,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden_runtime::spawn",
+        HandleFrom::Awaited,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden_runtime::spawn_named",
+        HandleFrom::Awaited,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden_runtime::try_spawn",
+        HandleFrom::Unwrapped,
+        HandleKind::Child,
+    ),
+    handle(
+        "warden_runtime::try_spawn_named",
+        HandleFrom::Unwrapped,
+        HandleKind::Child,
+    ),
+];
+
+const fn handle(path: &'static str, from: HandleFrom, kind: HandleKind) -> HandleSpawner {
+    HandleSpawner { path, from, kind }
+}
+
+/// The handle spawner a canonical or written path names, if any.
+pub fn handle_spawner(path: &str) -> Option<&'static HandleSpawner> {
+    HANDLE_SPAWNERS.iter().find(|s| s.path == path)
+}
+
 /// A queue constructor with no capacity.
 pub struct UnboundedQueue {
     /// The trailing segments of the constructor's path.

@@ -107,9 +107,6 @@ impl Walker<'_> {
             if (self.checks.spawns || self.checks.queues) && self.in_async() {
                 self.judge_task_call(call, path, position);
             }
-            if let [arg] = call.args.iter().collect::<Vec<_>>()[..] {
-                self.release_guard_if_dropped(path, arg);
-            }
         }
         self.visit_in(Position::Value, &call.func);
         let offloads = path.is_some_and(|p| self.is_offloading(p));

@@ -6,6 +6,9 @@ use syn::{Expr, Macro, Token};
 
 use super::{Position, Walker};
 
+/// Macros that never return: the path they are on ends there.
+const DIVERGING: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
+
 /// Macros whose arguments are values consumed on the spot (formatted, compared, collected).
 const CONSUMING: &[&str] = &[
     "format",
@@ -40,9 +43,9 @@ impl Walker<'_> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let Ok(args) = parse_arguments.parse2(mac.tokens.clone()) else {
-            return;
-        };
+        let args = parse_arguments
+            .parse2(mac.tokens.clone())
+            .unwrap_or_default();
         let position = if CONSUMING.contains(&name.as_str()) {
             Position::Value
         } else {
@@ -50,6 +53,9 @@ impl Walker<'_> {
         };
         for arg in &args {
             self.visit_in(position, arg);
+        }
+        if DIVERGING.contains(&name.as_str()) {
+            self.guards.diverge();
         }
     }
 }

@@ -10,8 +10,10 @@
 
 mod calls;
 mod crate_fns;
+mod flow;
 mod guards;
 mod macros;
+mod ownership;
 mod tasks;
 mod types;
 
@@ -112,13 +114,13 @@ struct Walker<'a> {
     context: Context,
     /// How the parent uses the next expression; read and reset by `visit_expr`.
     position: Position,
-    guards: guards::Tracker,
+    guards: flow::Tracker,
     findings: Vec<Finding>,
     has_async_code: bool,
     /// How many loops enclose the code being walked.
     loop_depth: usize,
-    /// Names bound to spawned tasks' handles.
-    handles: Vec<syn::Ident>,
+    /// Bindings that hold spawned tasks' handles.
+    handles: Vec<tasks::Handle>,
     /// Bindings of the body and their types, where known.
     locals: types::Locals,
     /// When summarising a sync fn of the crate: its file as messages show it. Only the code that
@@ -138,7 +140,7 @@ impl<'a> Walker<'a> {
             checks,
             context,
             position: Position::Value,
-            guards: guards::Tracker::default(),
+            guards: flow::Tracker::default(),
             findings: Vec::new(),
             has_async_code: context == Context::Async,
             loop_depth: 0,
@@ -208,6 +210,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     Position::Value
                 };
                 self.visit_in(position, expr);
+                self.end_moved_guards(expr);
+                if semi.is_some() && self.checks.spawns && self.in_async() {
+                    self.judge_task_statement(expr);
+                }
             }
             Stmt::Macro(mac) => {
                 if !markers::is_allowed(&mac.attrs) {
@@ -226,7 +232,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if let Some(init) = &local.init {
                 self.visit_in(Position::Value, &init.expr);
                 if let Some((_, diverge)) = &init.diverge {
+                    // The `else` of `let .. else` diverges: what it does to guards stays there.
+                    let state = self.guards.state.clone();
                     self.visit_in(Position::Value, diverge);
+                    self.guards.state = state;
                 }
             }
             if self.checks.guards && self.in_async() {
@@ -256,35 +265,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Expr::MethodCall(call) => self.walk_method_call(call, position),
             Expr::Try(e) => self.visit_in(Position::Unwrapped, &e.expr),
             Expr::Macro(e) => self.walk_macro(&e.mac),
-            Expr::Match(e) => {
-                self.visit_in(Position::Value, &e.expr);
-                self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
-                    for arm in &e.arms {
-                        w.with_bindings([&arm.pat], |w| {
-                            if let Some((_, guard)) = &arm.guard {
-                                w.visit_in(Position::Value, guard);
-                            }
-                            w.visit_in(Position::Value, &arm.body);
-                        });
-                    }
-                });
-            }
-            Expr::If(e) => {
-                self.visit_in(Position::Value, &e.cond);
-                self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
-                    w.with_bindings(let_pattern(&e.cond), |w| w.visit_block(&e.then_branch));
-                });
-                if let Some((_, otherwise)) = &e.else_branch {
-                    self.visit_in(Position::Value, otherwise);
+            Expr::Match(e) => self.walk_match(e),
+            Expr::If(e) => self.walk_if(e),
+            Expr::While(_) | Expr::ForLoop(_) | Expr::Loop(_) => self.walk_loop(expr),
+            Expr::Block(syn::ExprBlock {
+                label: Some(label),
+                block,
+                ..
+            }) => self.walk_labelled_block(label, block),
+            Expr::Break(e) => self.walk_break(e),
+            Expr::Continue(_) => self.guards.diverge(),
+            Expr::Return(e) => {
+                if let Some(value) = &e.expr {
+                    self.visit_in(Position::Value, value);
+                    self.end_moved_guards(value);
                 }
-            }
-            Expr::While(e) => {
-                self.visit_in(Position::Value, &e.cond);
-                self.loop_depth += 1;
-                self.with_scrutinee_guard(let_scrutinee(&e.cond), "while let", |w| {
-                    w.with_bindings(let_pattern(&e.cond), |w| w.visit_block(&e.body));
-                });
-                self.loop_depth -= 1;
+                self.guards.diverge();
             }
             // A summary counts what runs when its fn is called: not the async code it returns.
             Expr::Async(_) if self.summary_of.is_some() => {}
@@ -305,17 +301,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                         w.visit_in(Position::Value, &closure.body);
                     });
                 });
-            }
-            Expr::ForLoop(e) => {
-                self.visit_in(Position::Value, &e.expr);
-                self.loop_depth += 1;
-                self.with_bindings([&*e.pat], |w| w.visit_block(&e.body));
-                self.loop_depth -= 1;
-            }
-            Expr::Loop(_) => {
-                self.loop_depth += 1;
-                visit::visit_expr(self, expr);
-                self.loop_depth -= 1;
             }
             _ => visit::visit_expr(self, expr),
         }

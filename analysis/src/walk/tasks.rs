@@ -4,10 +4,13 @@
 use proc_macro2::Span;
 use syn::{Expr, ExprCall, Ident, Local, Pat};
 
+use super::ownership::path_ident;
 use super::{Position, Walker};
 use crate::finding::Finding;
 use crate::rules::Rule;
-use crate::rules::tasks::{SPAWNERS, TASK_SPAWNERS, unbounded_queue};
+use crate::rules::tasks::{
+    HandleFrom, HandleKind, SPAWNERS, TASK_SPAWNERS, handle_spawner, unbounded_queue,
+};
 
 impl Walker<'_> {
     /// The canonical spawner a call path names, if any.
@@ -52,6 +55,7 @@ impl Walker<'_> {
                 if let Some((spawner, span)) = self.spawner_of(arg) {
                     self.fire_and_forget(span, &spawner, "its handle is dropped by `drop(..)`");
                 }
+                self.judge_outcome(arg, |shown| format!("`drop({shown})`"));
             }
         }
         if self.checks.queues {
@@ -92,30 +96,108 @@ impl Walker<'_> {
     /// A `let`: `let _ = tokio::spawn(..)`, `let _ = handle.await`, and spawned handles to follow.
     pub(super) fn judge_task_local(&mut self, local: &Local) {
         let Some(init) = &local.init else { return };
-        let wildcard = matches!(local.pat, Pat::Wild(_));
-        if wildcard {
-            if let Some((spawner, span)) = self.spawner_of(&init.expr) {
-                self.fire_and_forget(span, &spawner, "`let _ =` drops its handle at once");
+        match &local.pat {
+            Pat::Wild(_) => {
+                if let Some((spawner, span)) = self.spawner_of(&init.expr) {
+                    self.fire_and_forget(span, &spawner, "`let _ =` drops its handle at once");
+                }
+                self.judge_outcome(&init.expr, |shown| format!("`let _ = {shown}`"));
             }
-            if let Expr::Await(awaited) = &*init.expr {
-                if let Some(handle) = path_ident(&awaited.base).filter(|h| self.handles.contains(h))
-                {
-                    let message = format!(
-                        "`let _ = {handle}.await` throws away the task's result, and with it its error or panic\n\
-                         help: handle the result (`{handle}.await??`, or `match` on it), or spawn the task with \
-                         `warden::spawn(..)` so its scope reports failures"
-                    );
-                    let span = (
-                        syn::spanned::Spanned::span(&awaited.base),
-                        awaited.await_token.span,
-                    );
-                    self.findings
-                        .push(Finding::error(Rule::FireAndForget, span, message));
+            Pat::Ident(binding) => {
+                self.handles.retain(|h| h.name != binding.ident);
+                if let Some(kind) = self.handle_made_by(&init.expr) {
+                    self.handles.push(Handle {
+                        name: binding.ident.clone(),
+                        kind,
+                    });
                 }
             }
-        } else if let (Pat::Ident(binding), Some(_)) = (&local.pat, self.spawner_of(&init.expr)) {
-            self.handles.push(binding.ident.clone());
+            _ => {}
         }
+    }
+
+    /// A statement whose value is dropped: `handle.await;`, `_ = handle.await;`.
+    pub(super) fn judge_task_statement(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Await(_) => self.judge_outcome(expr, |shown| format!("`{shown};`")),
+            Expr::Assign(assign) if matches!(*assign.left, Expr::Infer(_)) => {
+                self.judge_outcome(&assign.right, |shown| format!("`_ = {shown}`"));
+            }
+            _ => {}
+        }
+    }
+
+    /// `expr`, about to be thrown away as `how(shown)` says: an error if it is a task's outcome.
+    fn judge_outcome(&mut self, expr: &Expr, how: impl FnOnce(&str) -> String) {
+        let Expr::Await(awaited) = strip_parens(expr) else {
+            return;
+        };
+        let Some((handle, kind)) = self.outcome_of(&awaited.base) else {
+            return;
+        };
+        let shown = format!("{handle}.await");
+        let fix = match kind {
+            HandleKind::Tokio => format!(
+                "propagate it with `{shown}?` (a `JoinError` when the task panicked or was aborted; `??` when \
+                 the task returns a `Result`), or `match` on it and log the error; or spawn with \
+                 `warden::spawn(..)`, whose scope reports a failure nobody awaits"
+            ),
+            HandleKind::Child => format!(
+                "propagate it with `{shown}?` (a `warden::Failure` carrying the child's error or panic), or \
+                 `match` on it and log the error; to leave the failure to the scope instead, drop the \
+                 handle without awaiting it"
+            ),
+        };
+        let message = format!(
+            "{how} throws away the task's outcome, and with it its error or panic\n\
+             help: {fix}",
+            how = how(&shown),
+        );
+        let span = (
+            syn::spanned::Spanned::span(&awaited.base),
+            awaited.await_token.span,
+        );
+        self.findings
+            .push(Finding::error(Rule::FireAndForget, span, message));
+    }
+
+    /// The handle whose `.await` is `base.await`, as written for messages, and its kind: a
+    /// binding known to hold one, or a spawn written in place (`tokio::spawn(..)`,
+    /// `warden::spawn(..).await`, `warden::try_spawn(..)?`).
+    fn outcome_of(&self, base: &Expr) -> Option<(String, HandleKind)> {
+        if let Some(name) = path_ident(strip_parens(base)) {
+            let handle = self.handles.iter().rev().find(|h| h.name == *name)?;
+            return Some((name.to_string(), handle.kind));
+        }
+        let kind = self.handle_made_by(base)?;
+        let (call, _) = spawn_call(base)?;
+        let written = callee_written(call)?;
+        let shown = match strip_parens(base) {
+            Expr::Call(_) => format!("{written}(..)"),
+            Expr::Await(_) => format!("{written}(..).await"),
+            Expr::Try(_) => format!("{written}(..)?"),
+            _ => format!("{written}(..).unwrap()"),
+        };
+        Some((shown, kind))
+    }
+
+    /// The kind of handle `expr` evaluates to, when it is a known spawner's handle: the call
+    /// itself, its `.await` or its unwrapped `Result`, as the spawner's table line says.
+    fn handle_made_by(&self, expr: &Expr) -> Option<HandleKind> {
+        let (call, from) = spawn_call(expr)?;
+        let Expr::Path(callee) = &*call.func else {
+            return None;
+        };
+        let written = callee_written(call)?;
+        let spawner = std::iter::once(written)
+            .chain(
+                self.imports
+                    .resolve(&callee.path)
+                    .into_iter()
+                    .map(|(full, _)| full),
+            )
+            .find_map(|path| handle_spawner(&path))?;
+        (spawner.from == from).then_some(spawner.kind)
     }
 
     fn fire_and_forget(&mut self, span: (Span, Span), spawner: &str, how: &str) {
@@ -137,9 +219,54 @@ fn call_span(call: &ExprCall) -> (Span, Span) {
     )
 }
 
-fn path_ident(expr: &Expr) -> Option<&Ident> {
-    match expr {
-        Expr::Path(p) => p.path.get_ident(),
+/// A handle binding and what kind of handle it holds.
+pub(super) struct Handle {
+    name: Ident,
+    kind: HandleKind,
+}
+
+/// The spawn call at the heart of `expr`, and how its value was reached: `tokio::spawn(f)`,
+/// `warden::spawn(f).await`, `warden::try_spawn(f)?` or `.unwrap()` / `.expect(..)`.
+fn spawn_call(expr: &Expr) -> Option<(&ExprCall, HandleFrom)> {
+    match strip_parens(expr) {
+        Expr::Call(call) => Some((call, HandleFrom::Call)),
+        Expr::Await(e) => match strip_parens(&e.base) {
+            Expr::Call(call) => Some((call, HandleFrom::Awaited)),
+            _ => None,
+        },
+        Expr::Try(e) => match strip_parens(&e.expr) {
+            Expr::Call(call) => Some((call, HandleFrom::Unwrapped)),
+            _ => None,
+        },
+        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+            match strip_parens(&m.receiver) {
+                Expr::Call(call) => Some((call, HandleFrom::Unwrapped)),
+                _ => None,
+            }
+        }
         _ => None,
     }
+}
+
+/// A call's callee path as written (`tokio::spawn`), without generic arguments.
+fn callee_written(call: &ExprCall) -> Option<String> {
+    let Expr::Path(callee) = &*call.func else {
+        return None;
+    };
+    Some(
+        callee
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::"),
+    )
+}
+
+fn strip_parens(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(e) = expr {
+        expr = &e.expr;
+    }
+    expr
 }
