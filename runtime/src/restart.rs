@@ -1,5 +1,6 @@
-//! Restarting a supervised scope by its [`RestartPolicy`]: the restart intensity
-//! (`max_restarts` within a period) and the exponential backoff with jitter.
+//! Running a supervised scope by its config: one attempt, or, with a [`RestartPolicy`], again
+//! after each end the policy restarts, within its restart intensity (`max_restarts` within a
+//! period) and after an exponential backoff with jitter.
 
 use std::collections::VecDeque;
 use std::fmt::Display;
@@ -15,16 +16,15 @@ use crate::config::{RestartPolicy, ScopeConfig};
 use crate::failure::{Failure, chain};
 use crate::scope::Scope;
 
-/// Runs attempts of the scope `cfg` until `policy` says the last result is the answer; the
-/// factory builds a fresh body for each attempt (generated code clones the fn's arguments in
-/// it).
+/// Runs attempts of the scope `cfg` until its restart policy (none: after the first) says the
+/// last result is the answer; the factory builds a fresh body for each attempt (generated code
+/// clones the fn's arguments in it).
 ///
 /// # Errors
 /// The last attempt's error (or `E::from` its [`Failure`]); [`Failure::Cancelled`] if the
 /// parent is cancelled during a backoff.
-pub(crate) async fn restarting<T, E, Fut, F>(
+pub(crate) async fn attempts<T, E, Fut, F>(
     cfg: &'static ScopeConfig,
-    policy: RestartPolicy,
     mut factory: F,
 ) -> Result<T, E>
 where
@@ -39,7 +39,7 @@ where
     loop {
         let delay = {
             let outcome = attempt(cfg, factory()).await;
-            match history.decide(cfg, policy, outcome) {
+            match history.decide(cfg, outcome) {
                 Next::Return(result) => return result,
                 Next::Restart(delay) => delay,
             }
@@ -96,15 +96,13 @@ impl History {
 
     /// Whether `outcome`, the end of an attempt, is the call's result or is restarted (logged
     /// with its attempt number, the failure at error level, so it is reported exactly once).
-    fn decide<T, E>(
-        &mut self,
-        cfg: &ScopeConfig,
-        policy: RestartPolicy,
-        outcome: Outcome<T, E>,
-    ) -> Next<Result<T, E>>
+    fn decide<T, E>(&mut self, cfg: &ScopeConfig, outcome: Outcome<T, E>) -> Next<Result<T, E>>
     where
         E: From<Failure> + Display,
     {
+        let Some(policy) = cfg.restart_policy() else {
+            return Next::Return(outcome.into_result());
+        };
         let failure = match &outcome {
             Outcome::Ok(_) if !policy.after_ok => {
                 return Next::Return(outcome.into_result());

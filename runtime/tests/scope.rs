@@ -11,9 +11,10 @@ use std::time::Duration;
 use support::{Capture, DropFlag, bounded, flag, is_set};
 use tokio::time::Instant;
 use tracing::Level;
+use warden_runtime::metrics::scope_stats;
 use warden_runtime::{
-    BoxError, Failure, ScopeConfig, cancelled, current_token, is_cancelled, scope_stats, spawn,
-    spawn_named, supervise, supervise_with, try_spawn,
+    BoxError, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn, spawn_named,
+    supervise, supervise_with, try_spawn,
 };
 
 /// A child that records whether it saw its scope's cancellation, then stops cleanly.

@@ -10,9 +10,8 @@ use std::time::Duration;
 use support::{Capture, bounded, eventually};
 use tokio::time::Instant;
 use tracing::Level;
-use warden_runtime::{
-    BoxError, Failure, Root, ScopeConfig, cancelled, live_children, spawn_named, supervise,
-};
+use warden_runtime::metrics::live_children;
+use warden_runtime::{BoxError, Failure, Root, ScopeConfig, cancelled, spawn_named, supervise};
 
 const GROUPS: usize = 100;
 const PER_GROUP: usize = 100;

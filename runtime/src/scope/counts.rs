@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use tokio::sync::Notify;
 
+use crate::snapshot::ScopeStats;
+
 /// Children started by warden and not yet finished, over the whole process.
 static LIVE_CHILDREN: AtomicUsize = AtomicUsize::new(0);
 
@@ -20,18 +22,6 @@ static LIVE_CHILDREN: AtomicUsize = AtomicUsize::new(0);
 #[must_use]
 pub fn live_children() -> usize {
     LIVE_CHILDREN.load(Ordering::Acquire)
-}
-
-/// Counters of one scope, as [`scope_stats`](crate::metrics::scope_stats) reads them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct ScopeStats {
-    /// Children running now.
-    pub live: usize,
-    /// Children started over the scope's life.
-    pub spawned: u64,
-    /// Children that returned an error or panicked (awaited or not).
-    pub failed: u64,
 }
 
 /// A number of live children and the code waiting for it to reach zero.

@@ -20,10 +20,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::DEFAULT_MAX_CHILDREN;
 use crate::failure::{BoxError, Failure};
+use crate::snapshot::ScopeStats;
 use capacity::Capacity;
 use children::{Aborted, Children};
 use counts::Counts;
-pub use counts::{ScopeStats, live_children};
+pub use counts::live_children;
 use first_failure::FirstFailure;
 
 tokio::task_local! {
