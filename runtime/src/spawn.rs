@@ -23,12 +23,17 @@ type ChildResult<T> = Result<T, BoxError>;
 /// What a child may return: `()` when it has nothing to report, or `Result<T, E>` whose error
 /// converts into a [`BoxError`] (it becomes the child's failure). Awaiting the child's
 /// [`ChildHandle`] gives `Result<T, Failure>` (`T = ()` for a unit child).
+///
+/// A block that cannot end (a `loop` without `break`, a final `panic!`) has the output `!`,
+/// which is not a child's output: let it end, for instance `while !warden::is_cancelled() { .. }`
+/// (a loop that also stops with its scope).
 #[diagnostic::on_unimplemented(
     message = "a warden child returns `()` or `Result<T, E>`, not `{Self}`",
     label = "this child's output is `{Self}`",
     note = "return `()` when the child has nothing to report, or a `Result` whose error converts \
             into `Box<dyn Error + Send + Sync>` (any `std::error::Error`, `String`, `&str`, \
-            `warden::Failure`)"
+            `warden::Failure`); a block that cannot end (`loop` without `break`) is `!`: let it end, \
+            e.g. `while !warden::is_cancelled() {{..}}`"
 )]
 pub trait ChildOutput {
     /// The value of a child that succeeded.
