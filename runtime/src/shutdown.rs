@@ -11,11 +11,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
+use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
-use crate::scope::{
-    CURRENT, DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, Kind, Scope, ScopeGuard, ensure_runtime,
-    log_failure,
-};
+use crate::scope::{CURRENT, Kind, Limits, Owner, Scope, ensure_runtime};
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
 /// [`ShutdownHandle::shutdown`] cancels the whole tree, waits up to the grace period, aborts
@@ -34,7 +32,6 @@ use crate::scope::{
 ///     .run(async move {
 ///         drop(warden_runtime::spawn(async {
 ///             warden_runtime::cancelled().await;
-///             Ok::<_, Failure>(())
 ///         }).await);
 ///         stop.shutdown();
 ///         warden_runtime::cancelled().await;
@@ -124,27 +121,33 @@ impl Root {
     /// Outside a Tokio runtime, with a message that names the fix.
     pub async fn run<F: Future>(self, main: F) -> Result<F::Output, Failure> {
         ensure_runtime("`warden::Root::run` of", self.name);
+        let limits = Limits {
+            max_children: self.max_children,
+            grace: Some(self.grace),
+        };
         let scope = Scope::new(
             self.name,
             Kind::Root,
             None,
-            self.max_children,
+            limits,
             Some(self.token.clone()),
         );
         let span = tracing::info_span!("warden_root", scope = self.name);
-        run_root(scope, self.grace, self.signals, main)
+        run_root(Owner::new(scope), self.grace, self.signals, main)
             .instrument(span)
             .await
     }
 }
 
 async fn run_root<F: Future>(
-    scope: Arc<Scope>,
+    owner: Owner,
     grace: Duration,
     signals: bool,
     main: F,
 ) -> Result<F::Output, Failure> {
-    let guard = ScopeGuard::new(&scope);
+    let scope = Arc::clone(owner.scope());
+    // Meanwhile code outside any scope (a `warden::spawn` in a plain handler) belongs to it.
+    let running = scope.enter_running();
     let token = scope.token().clone();
     // Boxed so it can be dropped at the deadline while the children are still drained; once per
     // program, so the allocation does not matter.
@@ -189,7 +192,7 @@ async fn run_root<F: Future>(
                     token.cancel();
                     true
                 }
-                () = scope.wait_idle() => false,
+                () = idle(&scope) => false,
             }
         }
         None => true,
@@ -197,15 +200,18 @@ async fn run_root<F: Future>(
 
     if shutting_down {
         // An unowned child failure that caused this is the result; later ones are logged.
-        failure = failure.or_else(|| scope.close_slot());
-        let deadline = Instant::now() + grace;
+        failure = failure.or_else(|| scope.take_first_failure());
+        // The whole tree shares this deadline: nested scopes wind down until it too.
+        let deadline = scope
+            .shutdown_deadline()
+            .unwrap_or_else(|| Instant::now() + grace);
         if let Some(m) = main_fut.as_mut() {
             match tokio::time::timeout_at(deadline, m).await {
                 Ok(Ok(v)) => value = Some(v),
                 Ok(Err(panic)) => {
                     let panicked = Failure::from_panic(scope.name, &*panic);
                     match &failure {
-                        Some(_) => log_failure(scope.name, &panicked),
+                        Some(_) => panicked.log_unreturned(scope.name),
                         None => failure = Some(panicked),
                     }
                 }
@@ -218,7 +224,7 @@ async fn run_root<F: Future>(
         }
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
-        scope.drain_until(deadline).await;
+        scope.drain_until(Some(deadline)).await;
         // Children of nested scopes were aborted when those scopes were dropped: see them end.
         if tokio::time::timeout(Duration::from_secs(1), scope.wait_tree_idle())
             .await
@@ -230,17 +236,60 @@ async fn run_root<F: Future>(
                 "warden: aborted tasks are still running after shutdown; do they block their thread?"
             );
         }
-        tracing::info!(scope = scope.name, elapsed = ?started.elapsed(), "warden: shutdown complete");
+        let offloads_left = report_offloads(&scope, deadline).await;
+        tracing::info!(
+            scope = scope.name,
+            elapsed = ?started.elapsed(),
+            tasks_left = scope.tree_live(),
+            offloads_left,
+            "warden: shutdown complete"
+        );
     }
-    guard.disarm();
+    drop(running);
+    owner.finish();
 
-    match (failure.or_else(|| scope.close_slot()), value) {
+    match (failure.or_else(|| scope.take_first_failure()), value) {
         (Some(f), _) => Err(f),
         (None, Some(v)) => Ok(v),
         (None, None) => Err(Failure::Cancelled {
             scope: scope.name.into(),
         }),
     }
+}
+
+/// Resolves once the root has no live child and no offloaded closure of its tree runs.
+async fn idle(root: &Scope) {
+    loop {
+        root.wait_idle().await;
+        if let Some(offloads) = root.offloads() {
+            offloads.idle().await;
+        }
+        if root.tree_live() == 0 && root.offloads().is_none_or(|o| o.running().0 == 0) {
+            return;
+        }
+    }
+}
+
+/// Waits for the tree's offloaded closures until `deadline`, then names those still running
+/// (a blocking thread cannot be aborted: they run on, past the shutdown). Returns how many.
+async fn report_offloads(root: &Scope, deadline: Instant) -> usize {
+    let Some(offloads) = root.offloads() else {
+        return 0;
+    };
+    if offloads.idle_until(deadline).await {
+        return 0;
+    }
+    let (count, sites) = offloads.running();
+    if count > 0 {
+        tracing::warn!(
+            scope = root.name,
+            offloads = count,
+            closures = %sites,
+            "warden: offloaded closures still running after the grace period; a blocking thread \
+             cannot be aborted, so they run on"
+        );
+    }
+    count
 }
 
 /// Resolves with the signal's name on SIGINT (or SIGTERM on unix); never if `enabled` is false.

@@ -1,0 +1,481 @@
+//! A scope: what one supervised call (or a [`Root`](crate::Root)) owns while it runs.
+//!
+//! A scope is a cancellation token (a child of its parent's, created lazily), its child
+//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name; a
+//! root also tracks the [`offloads`] of its tree and its shutdown deadline. The scope of the
+//! running code is a Tokio task-local, so `warden::spawn` deep in called code still finds its
+//! owner; code outside any scope belongs to the newest running root (so no task is outside the
+//! tree), or, with no root, to the process-wide global scope.
+
+mod capacity;
+mod children;
+mod counts;
+mod first_failure;
+mod offloads;
+
+use std::borrow::Cow;
+use std::panic::Location;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
+use std::time::Duration;
+
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
+use crate::failure::{BoxError, Failure};
+use crate::registry::lock;
+use crate::snapshot::ScopeStats;
+use capacity::Capacity;
+use children::{Aborted, Children};
+use counts::Counts;
+pub use counts::live_children;
+use first_failure::FirstFailure;
+use offloads::Offloads;
+
+/// How long a scope that aborted its children waits for them to end before it returns anyway:
+/// an aborted task ends at its next poll, at once unless it blocks its thread.
+const ABORT_SETTLE: Duration = Duration::from_millis(100);
+
+tokio::task_local! {
+    /// The scope that owns the running code: a supervised body or one of its children.
+    pub(crate) static CURRENT: Arc<Scope>;
+}
+
+/// Where children spawned outside any scope go: never cancelled, failures logged.
+static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
+    Scope::new(
+        "warden::global",
+        Kind::Global,
+        None,
+        Limits {
+            max_children: DEFAULT_MAX_CHILDREN,
+            grace: None,
+        },
+        Some(CancellationToken::new()),
+    )
+});
+
+/// The roots running now, newest last: code outside any scope belongs to the newest.
+static ROOTS: Mutex<Vec<Weak<Scope>>> = Mutex::new(Vec::new());
+
+/// Counters of the current scope, or `None` outside any scope.
+///
+/// Why: tests and metrics can see how many children a scope holds, started and lost.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// assert!(warden_runtime::metrics::scope_stats().is_none());
+/// # }
+/// ```
+#[must_use]
+pub fn scope_stats() -> Option<ScopeStats> {
+    CURRENT.try_with(|s| s.counts.stats()).ok()
+}
+
+/// What kind of code owns a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A supervised call: returns its first failure.
+    Supervised,
+    /// A `Root`: returns its first failure, owns a shutdown handle.
+    Root,
+    /// The process-wide fallback: nobody returns its failures, so it logs them.
+    Global,
+}
+
+/// What a scope is told about its children: how many at once, and how long they may wind down.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_children: usize,
+    /// A supervised fn's own `grace`, or a root's; `None`: children are aborted when it stops.
+    pub(crate) grace: Option<Duration>,
+}
+
+/// One scope. Shared by the driver, its children and their handles.
+pub(crate) struct Scope {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    parent: Option<Arc<Scope>>,
+    /// The `Root` this scope runs under (not itself), which counts every child of its tree.
+    root: Option<Arc<Scope>>,
+    token: OnceLock<CancellationToken>,
+    pub(crate) capacity: Capacity,
+    grace: Option<Duration>,
+    children: Children,
+    counts: Counts,
+    first: FirstFailure,
+    /// For a root: its tree's offloaded closures still running.
+    offloads: Option<Box<Offloads>>,
+    /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
+    shutdown_deadline: OnceLock<Instant>,
+}
+
+impl Scope {
+    /// A new scope: one allocation, no token unless one is given.
+    pub(crate) fn new(
+        name: &'static str,
+        kind: Kind,
+        parent: Option<Arc<Scope>>,
+        limits: Limits,
+        token: Option<CancellationToken>,
+    ) -> Arc<Self> {
+        let cell = OnceLock::new();
+        if let Some(token) = token {
+            let _ = cell.set(token);
+        }
+        let root = parent.as_ref().and_then(|p| {
+            if p.kind == Kind::Root {
+                Some(Arc::clone(p))
+            } else {
+                p.root.clone()
+            }
+        });
+        Arc::new(Scope {
+            name,
+            kind,
+            parent,
+            root,
+            token: cell,
+            capacity: Capacity::new(limits.max_children),
+            grace: limits.grace,
+            children: Children::new(),
+            counts: Counts::new(),
+            first: FirstFailure::new(kind != Kind::Global),
+            offloads: (kind == Kind::Root).then(|| Box::new(Offloads::new())),
+            shutdown_deadline: OnceLock::new(),
+        })
+    }
+
+    /// The scope of the running code, if any.
+    pub(crate) fn current() -> Option<Arc<Scope>> {
+        CURRENT.try_with(Arc::clone).ok()
+    }
+
+    /// The scope of the running code, else the newest running root: the parent of a scope
+    /// that starts here.
+    pub(crate) fn current_or_root() -> Option<Arc<Scope>> {
+        Self::current().or_else(|| {
+            let roots = lock(&ROOTS);
+            roots.iter().rev().find_map(Weak::upgrade)
+        })
+    }
+
+    /// Who owns code running here: the current scope, else the newest running root, else the
+    /// process-wide global scope (never cancelled, failures logged).
+    pub(crate) fn owner() -> Arc<Scope> {
+        Self::current_or_root().unwrap_or_else(|| Arc::clone(&GLOBAL))
+    }
+
+    /// Lists this root as running until the returned guard drops: meanwhile code outside any
+    /// scope belongs to it.
+    pub(crate) fn enter_running(self: &Arc<Self>) -> Running {
+        lock(&ROOTS).push(Arc::downgrade(self));
+        Running(Arc::downgrade(self))
+    }
+
+    /// The `Root` whose tree this scope belongs to, this one included.
+    pub(crate) fn tree_root(&self) -> Option<&Scope> {
+        if self.kind == Kind::Root {
+            Some(self)
+        } else {
+            self.root.as_deref()
+        }
+    }
+
+    /// The scope's token, created now (as a child of the parent's) if nobody needed it yet.
+    pub(crate) fn token(&self) -> &CancellationToken {
+        self.token.get_or_init(|| match &self.parent {
+            Some(parent) => parent.token().child_token(),
+            None => CancellationToken::new(),
+        })
+    }
+
+    /// The token if it exists; `None` means no child was ever spawned and nobody asked for it.
+    pub(crate) fn existing_token(&self) -> Option<&CancellationToken> {
+        self.token.get()
+    }
+
+    /// The parent's token if it exists (then the parent may be in another task).
+    pub(crate) fn parent_token(&self) -> Option<&CancellationToken> {
+        self.parent.as_ref().and_then(|p| p.token.get())
+    }
+
+    /// The nearest existing token of this scope or an ancestor, without creating any.
+    pub(crate) fn nearest_token(&self) -> Option<&CancellationToken> {
+        let mut s = self;
+        loop {
+            if let Some(t) = s.token.get() {
+                return Some(t);
+            }
+            s = s.parent.as_deref()?;
+        }
+    }
+
+    /// True once this scope or an ancestor is cancelled (without creating a token).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.nearest_token()
+            .is_some_and(CancellationToken::is_cancelled)
+    }
+
+    /// Counts a child about to start (it holds a slot); `None` when the scope is aborting its
+    /// children. No lock: the child's entry is added by [`attach`](Self::attach) once its task
+    /// exists.
+    pub(crate) fn register(&self) -> Option<u64> {
+        if self.children.is_closing() {
+            return None;
+        }
+        Some(self.counts.start(self.tree_root().map(|r| &r.counts)))
+    }
+
+    /// Records a started child's name and abort handle (see [`Children::attach`]).
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+        self.children.attach(id, name, abort);
+    }
+
+    /// A child ended (finished, panicked or aborted): forgets it and frees its slot.
+    pub(crate) fn child_done(&self, id: u64) {
+        self.children.remove(id);
+        self.counts.end(self.tree_root().map(|r| &r.counts));
+        // Last: a spawner woken by this slot must not count this child as live too.
+        self.capacity.free();
+    }
+
+    /// Counts a child that ended in failure.
+    pub(crate) fn count_failure(&self) {
+        self.counts.failed();
+    }
+
+    /// Resolves once the scope has no live child.
+    pub(crate) async fn wait_idle(&self) {
+        self.counts.idle().await;
+    }
+
+    /// For a `Root`: resolves once no child is alive anywhere in its tree.
+    pub(crate) async fn wait_tree_idle(&self) {
+        self.counts.tree_idle().await;
+    }
+
+    /// For a `Root`: live children anywhere in its tree.
+    pub(crate) fn tree_live(&self) -> usize {
+        self.counts.tree_live()
+    }
+
+    /// Until when this scope's children may finish on their own now that it stops: the root's
+    /// shutdown deadline when the tree is shutting down; the scope's own grace if it has one
+    /// (never past the root's deadline); else `None`, and they are aborted at once.
+    pub(crate) fn wind_down_until(&self) -> Option<Instant> {
+        let shutdown = self.tree_root().and_then(Scope::shutdown_deadline);
+        let own = self.grace.map(|grace| Instant::now() + grace);
+        match (shutdown, own) {
+            (Some(shutdown), Some(own)) => Some(shutdown.min(own)),
+            (shutdown, own) => shutdown.or(own),
+        }
+    }
+
+    /// For a root whose tree is cancelled (a shutdown, or an unowned failure of a direct
+    /// child): when its grace ends. The first to ask fixes it, right after the cancellation.
+    pub(crate) fn shutdown_deadline(&self) -> Option<Instant> {
+        let cancelled = self
+            .token
+            .get()
+            .is_some_and(CancellationToken::is_cancelled);
+        (self.kind == Kind::Root && cancelled).then(|| {
+            *self
+                .shutdown_deadline
+                .get_or_init(|| Instant::now() + self.grace.unwrap_or(DEFAULT_GRACE))
+        })
+    }
+
+    /// For a root: its tree's offloaded closures still running.
+    pub(crate) fn offloads(&self) -> Option<&Offloads> {
+        self.offloads.as_deref()
+    }
+
+    /// An offloaded closure starts at `at` under this scope: the tree's root (if any) counts it
+    /// until the returned guard drops (the closure's end, on its thread).
+    pub(crate) fn offload_started(self: &Arc<Self>, at: &'static Location<'static>) -> Offloaded {
+        let root = if self.kind == Kind::Root {
+            Some(Arc::clone(self))
+        } else {
+            self.root.clone()
+        };
+        let root = root.and_then(|root| {
+            let id = root.offloads()?.start(at);
+            Some((root, id))
+        });
+        Offloaded(root)
+    }
+
+    /// True when a child's error is only the echo of this scope's own cancellation.
+    pub(crate) fn is_echo(&self, error: &BoxError) -> bool {
+        error
+            .downcast_ref::<Failure>()
+            .is_some_and(Failure::is_cancelled)
+            && self.is_cancelled()
+    }
+
+    /// A child failed and nobody owns its handle: the first such failure is kept (and cancels
+    /// the scope), any later one is logged.
+    pub(crate) fn report(&self, child: Cow<'static, str>, error: BoxError) {
+        if self.is_echo(&error) {
+            tracing::debug!(scope = self.name, child = %child, "warden: child stopped on cancellation");
+            return;
+        }
+        let failure = Failure::Child {
+            scope: Cow::Borrowed(self.name),
+            child,
+            error,
+        };
+        match self.first.offer(failure) {
+            Ok(()) => {
+                if let Some(t) = self.token.get() {
+                    t.cancel();
+                }
+            }
+            Err(later) => later.log_unreturned(self.name),
+        }
+    }
+
+    /// Stops collecting failures and takes the first one, if any. Idempotent.
+    pub(crate) fn take_first_failure(&self) -> Option<Failure> {
+        self.first.close()
+    }
+
+    /// The scope failed on its own (`own`): the first failure wins, the other is logged.
+    pub(crate) fn claim(&self, own: Failure) -> Failure {
+        match self.take_first_failure() {
+            Some(first) => {
+                own.log_unreturned(self.name);
+                first
+            }
+            None => own,
+        }
+    }
+
+    /// Waits for the children until `deadline` (`None`: not at all), then aborts the rest,
+    /// reports them, and waits a moment for them to end. True if they all finished on their
+    /// own.
+    pub(crate) async fn drain_until(&self, deadline: Option<Instant>) -> bool {
+        let aborted = match deadline {
+            Some(deadline) => {
+                if tokio::time::timeout_at(deadline, self.wait_idle())
+                    .await
+                    .is_ok()
+                {
+                    return true;
+                }
+                self.abort_children("did not stop within the grace period")
+            }
+            None => self.abort_children("were still running when the scope stopped"),
+        };
+        // Aborted tasks end at their next poll; one that blocks its thread may not.
+        if tokio::time::timeout(ABORT_SETTLE, self.wait_idle())
+            .await
+            .is_err()
+        {
+            tracing::error!(
+                scope = self.name,
+                live = self.counts.live(),
+                "warden: aborted children are still running; do they block their thread?"
+            );
+        }
+        aborted == 0
+    }
+
+    /// Stops new children, aborts the live ones and, if there were any, says so and `why`.
+    /// Returns how many it aborted.
+    fn abort_children(&self, why: &str) -> usize {
+        let Aborted { count, names } = self.children.abort_all();
+        if count > 0 {
+            tracing::warn!(
+                scope = self.name,
+                aborted = count,
+                children = %names,
+                "warden: children {why}; aborted them"
+            );
+        }
+        count
+    }
+
+    /// The scope was dropped before it finished: report, cancel, abort, no orphan.
+    fn abandon(&self) {
+        if let Some(first) = self.take_first_failure() {
+            first.log_unreturned(self.name);
+        }
+        if let Some(t) = self.token.get() {
+            t.cancel();
+        }
+        self.abort_children("of a scope dropped before it finished");
+    }
+}
+
+/// Owns a running scope: dropped before [`finish`](Self::finish), it cancels the scope and
+/// aborts its children, so no child outlives the code that owns it. The one abandon path, for
+/// a supervised call and a `Root` alike.
+pub(crate) struct Owner(Option<Arc<Scope>>);
+
+impl Owner {
+    pub(crate) fn new(scope: Arc<Scope>) -> Self {
+        Owner(Some(scope))
+    }
+
+    /// The scope, while it runs.
+    pub(crate) fn scope(&self) -> &Arc<Scope> {
+        match &self.0 {
+            Some(scope) => scope,
+            None => unreachable!("an Owner holds its scope until finish"),
+        }
+    }
+
+    /// The scope finished normally: nothing to clean up.
+    pub(crate) fn finish(mut self) -> Arc<Scope> {
+        match self.0.take() {
+            Some(scope) => scope,
+            None => unreachable!("an Owner holds its scope until finish"),
+        }
+    }
+}
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        if let Some(scope) = self.0.take() {
+            scope.abandon();
+        }
+    }
+}
+
+/// A running root's entry in the list of running roots; removed when dropped.
+pub(crate) struct Running(Weak<Scope>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        lock(&ROOTS).retain(|root| !root.ptr_eq(&self.0) && root.strong_count() > 0);
+    }
+}
+
+/// An offloaded closure counted by its tree's root (if any) until it drops.
+pub(crate) struct Offloaded(Option<(Arc<Scope>, u64)>);
+
+impl Drop for Offloaded {
+    fn drop(&mut self) {
+        if let Some((root, id)) = self.0.take() {
+            if let Some(offloads) = root.offloads() {
+                offloads.end(id);
+            }
+        }
+    }
+}
+
+/// Panics with a message that names the fix when no Tokio runtime is running.
+pub(crate) fn ensure_runtime(what: &str, name: &str) {
+    // Inside a task there is a runtime: one thread-local read instead of cloning the handle.
+    if tokio::task::try_id().is_some() {
+        return;
+    }
+    assert!(
+        tokio::runtime::Handle::try_current().is_ok(),
+        "warden: {what} `{name}` was called outside a Tokio runtime; run it inside \
+         #[tokio::main] or Runtime::block_on"
+    );
+}
