@@ -77,39 +77,30 @@ fn walk_container(
     outer: &Imports,
     each: &mut dyn FnMut(&mut FnItem<'_>),
 ) {
-    match item {
-        Item::Fn(f) if !carries(&f.attrs, attribute) => {
+    let mut visit = |attrs: &mut Vec<Attribute>, sig: &mut Signature, block: &mut Block| {
+        if !carries(attrs, attribute) {
             each(&mut FnItem {
-                attrs: &mut f.attrs,
-                sig: &mut f.sig,
-                block: &mut f.block,
+                attrs,
+                sig,
+                block,
                 imports: outer,
             });
         }
+    };
+    match item {
+        Item::Fn(f) => visit(&mut f.attrs, &mut f.sig, &mut f.block),
         Item::Impl(imp) if !carries(&imp.attrs, attribute) => {
             for member in &mut imp.items {
                 if let ImplItem::Fn(f) = member {
-                    if !carries(&f.attrs, attribute) {
-                        each(&mut FnItem {
-                            attrs: &mut f.attrs,
-                            sig: &mut f.sig,
-                            block: &mut f.block,
-                            imports: outer,
-                        });
-                    }
+                    visit(&mut f.attrs, &mut f.sig, &mut f.block);
                 }
             }
         }
         Item::Trait(tr) if !carries(&tr.attrs, attribute) => {
             for member in &mut tr.items {
                 if let TraitItem::Fn(f) = member {
-                    if let (Some(block), false) = (&mut f.default, carries(&f.attrs, attribute)) {
-                        each(&mut FnItem {
-                            attrs: &mut f.attrs,
-                            sig: &mut f.sig,
-                            block,
-                            imports: outer,
-                        });
+                    if let Some(block) = &mut f.default {
+                        visit(&mut f.attrs, &mut f.sig, block);
                     }
                 }
             }
