@@ -28,11 +28,6 @@ impl DurationLit {
             )),
         }
     }
-
-    /// `(secs, nanos)` for `Duration::new` in generated code.
-    pub(crate) fn parts(&self) -> (u64, u32) {
-        (self.value.as_secs(), self.value.subsec_nanos())
-    }
 }
 
 /// Parses `<digits><unit>`; `None` for anything else (empty, negative, fractional, no unit,

@@ -2,27 +2,23 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{Block, Ident, Signature};
+use syn::{Block, Ident};
 
-use super::body::{AsyncShape, wrap};
-use crate::args::bounded::{BoundedArgs, Limit, Mode};
+use super::wrap::{Layer, wrap};
+use crate::args::bounded::{Limit, Mode};
+use crate::valid::bounded::Bounded;
 
-/// Rewrites the fn so each call holds a permit of the fn's limiter while its body runs.
-pub(crate) fn bounded(
-    args: &BoundedArgs,
-    krate: &TokenStream,
-    sig: &Signature,
-    block: &mut Block,
-    shape: &AsyncShape,
-) {
+/// The fn's new body: each call holds a permit of the fn's limiter while its body runs.
+pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
+    let args = model.args;
     let limiter = Ident::new("__WARDEN_BOUND", Span::mixed_site());
     let key = Ident::new("__warden_key", Span::mixed_site());
-    let fn_name = sig.ident.to_string();
+    let fn_name = model.function.sig.ident.to_string();
     let limit = match &args.limit {
         Limit::Literal(n, span) => quote_spanned!(*span=> #n),
         Limit::Const(path) => quote!(#path),
     };
-    let (kind, key_prelude, key_arg) = match &args.per {
+    let (kind, key_prelude, key_arg) = match model.key {
         Some(per) => (
             quote!(KeyedBound),
             quote_spanned!(per.span()=> let #key = ::core::clone::Clone::clone(&#per);),
@@ -40,19 +36,18 @@ pub(crate) fn bounded(
     let mode = match &args.mode {
         Mode::Wait => None,
         Mode::Reject(_) => Some(quote!(#krate::__private::BoundMode::Reject)),
-        Mode::WaitFor(deadline) => {
-            let (secs, nanos) = deadline.parts();
-            Some(
-                quote!(#krate::__private::BoundMode::WaitFor(::core::time::Duration::new(#secs, #nanos))),
-            )
-        }
+        Mode::WaitFor(deadline) => Some(quote!(#krate::__private::BoundMode::WaitFor(#deadline))),
     };
-    let result_span = match &sig.output {
-        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-        syn::ReturnType::Default => sig.ident.span(),
-    };
-    wrap(sig, block, shape, &prelude, |future| match mode {
+    let result_span = model.function.output.span();
+    let around = move |future| match mode {
         None => quote!(#limiter.run(#key_arg #future)),
         Some(mode) => quote_spanned!(result_span=> #limiter.run_or_fail(#mode, #key_arg #future)),
-    });
+    };
+    wrap(
+        &model.function,
+        vec![Layer {
+            prelude,
+            around: Box::new(around),
+        }],
+    )
 }

@@ -5,48 +5,65 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Block, FnArg, Ident, LitStr, Pat, Signature};
 
-use super::body::{AsyncShape, wrap};
-use crate::args::duration::DurationLit;
+use super::detect;
+use super::wrap::{Layer, wrap};
 use crate::args::supervised::{Restart, SupervisedArgs};
+use crate::valid::supervised::Supervised;
 
-/// Rewrites the fn so each call is a supervision scope (restarted by its policy, if any).
-pub(crate) fn supervised(
-    args: &SupervisedArgs,
-    krate: &TokenStream,
-    sig: &Signature,
-    block: &mut Block,
-    shape: &AsyncShape,
-    result_span: Span,
-    error_span: Option<Span>,
-) {
+/// The fn's new body: each call is a supervision scope (restarted by its policy, if any), its
+/// polls timed when `detect` asks for it.
+pub(crate) fn supervised(model: &Supervised<'_>, krate: &TokenStream) -> Block {
+    let args = model.args;
+    let sig = model.function.sig;
+    let mut layers = Vec::with_capacity(2);
+    if let Some(detect) = &args.detect {
+        layers.push(detect::layer(detect, krate, sig));
+    }
+    layers.push(scope(model, krate));
+    wrap(&model.function, layers)
+}
+
+/// A restarting fn clones its arguments for each attempt and never changes the originals: their
+/// `mut` goes (each clone keeps it).
+pub(crate) fn unmut_arguments(sig: &mut Signature) {
+    for arg in &mut sig.inputs {
+        if let FnArg::Typed(typed) = arg {
+            if let Pat::Ident(p) = &mut *typed.pat {
+                p.mutability = None;
+            }
+        }
+    }
+}
+
+/// The scope around the body, and the `static` that configures it.
+fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
     let scope = Ident::new("__WARDEN_SCOPE", Span::mixed_site());
-    let config = config(args, krate, sig);
+    let config = config(model.args, krate, model.function.sig);
     let prelude = quote! {
         static #scope: #krate::__private::ScopeConfig = #config;
     };
-    let restarts = args.restart.is_some();
-    let clones = if restarts {
-        clone_arguments(sig)
-    } else {
-        TokenStream::new()
-    };
-    wrap(sig, block, shape, &prelude, |future| {
-        if restarts {
+    let result_span = model.function.output.span();
+    let krate = krate.clone();
+    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = if model.args.restart.is_some() {
+        let clones = clone_arguments(model);
+        Box::new(move |future| {
             quote_spanned! {result_span=>
                 #krate::__private::supervise_restarting(&#scope, move || {
                     #clones
                     #future
                 })
             }
-        } else {
-            let failure = Ident::new("__warden_failure", Span::mixed_site());
-            let convert = error_span.map_or_else(
-                || quote!(::core::convert::From::from(#failure)),
-                |span| quote_spanned!(span=> ::core::convert::From::from(#failure)),
-            );
-            let converted = Ident::new("__warden_error", Span::mixed_site());
-            // A map of the scope's output, not an `async move` around the call: such a block
-            // would keep its own copy of the fn's arguments next to the body's.
+        })
+    } else {
+        let failure = Ident::new("__warden_failure", Span::mixed_site());
+        let convert = model.error.map_or_else(
+            || quote!(::core::convert::From::from(#failure)),
+            |error| quote_spanned!(error.span()=> ::core::convert::From::from(#failure)),
+        );
+        let converted = Ident::new("__warden_error", Span::mixed_site());
+        // A map of the scope's output, not an `async move` around the call: such a block would
+        // keep its own copy of the fn's arguments next to the body's.
+        Box::new(move |future| {
             quote! {
                 #krate::__private::supervise_with(&#scope, #future, |#failure| {
                     // `E` may be `Failure` itself.
@@ -55,8 +72,9 @@ pub(crate) fn supervised(
                     #converted
                 })
             }
-        }
-    });
+        })
+    };
+    Layer { prelude, around }
 }
 
 /// The `ScopeConfig` expression, a `const` builder chain.
@@ -75,11 +93,9 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
             .span(|| #krate::__private::tracing::info_span!(#span_name))
     };
     if let Some(timeout) = &args.timeout {
-        let timeout = duration(timeout);
         config.extend(quote!(.timeout(#timeout)));
     }
     if let Some(grace) = &args.grace {
-        let grace = duration(grace);
         config.extend(quote!(.grace(#grace)));
     }
     if let Some(max) = &args.max_children {
@@ -94,11 +110,10 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
             policy.extend(quote!(.max_restarts(#max)));
         }
         if let Some(within) = &args.within {
-            let within = duration(within);
             policy.extend(quote!(.within(#within)));
         }
         if let Some(backoff) = &args.backoff {
-            let (min, max) = (duration(&backoff.min), duration(&backoff.max));
+            let (min, max) = (&backoff.min, &backoff.max);
             policy.extend(quote!(.backoff(#min, #max)));
         }
         config.extend(quote!(.restart(#policy)));
@@ -106,26 +121,16 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
     config
 }
 
-fn duration(lit: &DurationLit) -> TokenStream {
-    let (secs, nanos) = lit.parts();
-    quote_spanned!(lit.lit.span()=> ::core::time::Duration::new(#secs, #nanos))
-}
-
 /// `let a = Clone::clone(&a);` for each argument, so every attempt of a restarting scope gets
 /// its own copy; a type that is not `Clone` is an error on the argument.
-fn clone_arguments(sig: &Signature) -> TokenStream {
-    sig.inputs
+fn clone_arguments(model: &Supervised<'_>) -> TokenStream {
+    model
+        .clones
         .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(typed) => match &*typed.pat {
-                Pat::Ident(p) => {
-                    let ident = &p.ident;
-                    let mutability = &p.mutability;
-                    Some(quote_spanned!(typed.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);))
-                }
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
+        .map(|named| {
+            let ident = &named.pat.ident;
+            let mutability = &named.pat.mutability;
+            quote_spanned!(named.arg.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);)
         })
         .collect()
 }

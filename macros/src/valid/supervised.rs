@@ -1,0 +1,114 @@
+//! The rules of `#[supervised]`.
+
+use quote::ToTokens;
+use syn::Type;
+
+use super::Errors;
+use crate::args::supervised::SupervisedArgs;
+use crate::model::{Argument, AsyncFn, Named, Output};
+
+/// A `#[supervised]` fn that passed the rules: what `expand::supervised` rewrites.
+pub(crate) struct Supervised<'a> {
+    pub(crate) args: &'a SupervisedArgs,
+    pub(crate) function: AsyncFn<'a>,
+    /// The `E` of its `Result<T, E>` where written: a failure converts into it there.
+    pub(crate) error: Option<&'a Type>,
+    /// With `restart`: the arguments each attempt gets its own clone of.
+    pub(crate) clones: Vec<Named<'a>>,
+}
+
+/// Values in range, and no option that tunes another one left out.
+pub(crate) fn options(args: &SupervisedArgs) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    if let Some(name) = args.name.as_ref().filter(|name| name.value().is_empty()) {
+        errors.push(syn::Error::new(name.span(), "`name` cannot be empty"));
+    }
+    if let Some(max) = &args.max_children {
+        if max.base10_parse::<usize>()? == 0 {
+            errors.push(syn::Error::new(
+                max.span(),
+                "`max_children` must be at least 1",
+            ));
+        }
+    }
+    if args.restart.is_none() {
+        let orphan = args
+            .max_restarts
+            .as_ref()
+            .map(|lit| (lit.span(), "max_restarts"))
+            .or_else(|| args.within.as_ref().map(|d| (d.lit.span(), "within")))
+            .or_else(|| args.backoff.as_ref().map(|b| (b.min.lit.span(), "backoff")));
+        if let Some((span, option)) = orphan {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`{option}` tunes restarts: add `restart = \"on_failure\"` or `restart = \"always\"`"
+                ),
+            ));
+        }
+    }
+    if let Some(backoff) = &args.backoff {
+        if backoff.min.value > backoff.max.value {
+            errors.push(syn::Error::new(
+                backoff.min.lit.span(),
+                "the backoff's lower bound is above its upper bound: write `backoff = \"min..max\"`",
+            ));
+        }
+    }
+    errors.into_result()
+}
+
+/// The fn must return a `Result`; a restarting fn must be able to rebuild its arguments.
+pub(crate) fn check<'a>(
+    args: &'a SupervisedArgs,
+    function: AsyncFn<'a>,
+) -> syn::Result<Supervised<'a>> {
+    let Some(result) = function.output.result() else {
+        let found = match function.output {
+            Output::Type(ty) => format!("found `{}`", ty.to_token_stream()),
+            Output::Unit(_) => "found no return type".to_owned(),
+        };
+        return Err(syn::Error::new(
+            function.output.span(),
+            format!(
+                "a `#[supervised]` fn returns `Result<T, E>` with `E: From<warden::Failure>`, so that a failed \
+                 child, a panic, a timeout or a cancellation reaches its caller; {found}"
+            ),
+        ));
+    };
+    let mut clones = Vec::new();
+    if let Some((_, restart)) = &args.restart {
+        for arg in function.arguments() {
+            let problem = match arg {
+                Argument::Receiver(r) if r.reference.is_none() => {
+                    Some("`self` by value cannot be handed to each attempt again: take `&self`")
+                }
+                Argument::Pattern(_) => Some(
+                    "each attempt gets a clone of every argument, so give this argument a plain name",
+                ),
+                Argument::Named(named) => {
+                    clones.push(named);
+                    None
+                }
+                Argument::Receiver(_) => None,
+            };
+            if let Some(problem) = problem {
+                let mut error = syn::Error::new_spanned(
+                    arg,
+                    format!("`#[supervised]` restarts this fn: {problem}"),
+                );
+                error.combine(syn::Error::new(
+                    restart.span(),
+                    "restarts are turned on here",
+                ));
+                return Err(error);
+            }
+        }
+    }
+    Ok(Supervised {
+        args,
+        function,
+        error: result.error,
+        clones,
+    })
+}
