@@ -80,3 +80,79 @@ pub(crate) fn rewrite(
     };
     block.map_err(|error| report.error(error)).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    type Expand = fn(TokenStream, TokenStream) -> TokenStream;
+
+    /// The wrapping attributes never panic and always emit the item first, whatever they get.
+    #[test]
+    fn odd_items_never_panic() {
+        let items = [
+            quote!(),
+            quote!(+ + +),
+            quote!(
+                fn f();
+            ),
+            quote!(
+                trait T {
+                    fn a();
+                    async fn b() -> Result<(), E>;
+                    fn c() {}
+                }
+            ),
+            quote!(
+                mod m {
+                    fn sync() {}
+                    async fn a() {}
+                    impl X {
+                        async fn b(self) {}
+                    }
+                }
+            ),
+            quote!(
+                fn f() -> u8 {
+                    let body = 5;
+                    body
+                }
+            ),
+            quote!(
+                fn f() -> Pin<Box<dyn Future<Output = ()>>> {
+                    Box::pin(async {})
+                }
+            ),
+            quote!(
+                async fn f((a, b): (u8, u8), _: u8, mut c: u8) -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        ];
+        let attributes: [(Expand, TokenStream); 4] = [
+            (super::supervised::expand, quote!()),
+            (
+                super::supervised::expand,
+                quote!(restart = "always", detect),
+            ),
+            (super::bounded::expand, quote!(2, reject, per = a)),
+            (super::bounded::expand, quote!()),
+        ];
+        for (expand, args) in attributes {
+            for item in &items {
+                let output = expand(args.clone(), item.clone());
+                if syn::parse2::<syn::Item>(item.clone()).is_ok() {
+                    let file: syn::File = syn::parse2(output)
+                        .unwrap_or_else(|e| panic!("{item}: the output does not parse: {e}"));
+                    assert!(!file.items.is_empty(), "{item}: the item is gone");
+                } else {
+                    assert!(
+                        output.to_string().starts_with(&item.to_string()),
+                        "{item}: an item that cannot be read comes back unchanged"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -63,7 +63,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
             }
         }
         AsyncCode::BoxedTail { call, future } => {
-            let before = &stmts[..stmts.len() - 1];
+            let before = &stmts[..stmts.len().saturating_sub(1)];
             let (attrs, callee) = (&call.attrs, &call.func);
             let future = around(quote!(#future));
             let prelude = &prelude.stmts;

@@ -94,3 +94,85 @@ fn future_output(output: &ReturnType) -> Option<&Type> {
     finder.visit_type(ty);
     finder.0
 }
+
+#[cfg(test)]
+mod tests {
+    use syn::{ItemFn, parse_quote};
+
+    use super::AsyncCode;
+    use crate::model::Output;
+
+    fn find(f: &ItemFn) -> Option<(&'static str, String)> {
+        let (code, output) = AsyncCode::find(&f.sig, &f.block)?;
+        let kind = match code {
+            AsyncCode::Body => "body",
+            AsyncCode::BoxedTail { .. } => "boxed",
+            AsyncCode::LetBody { index, .. } => ["let 0", "let 1"][index],
+        };
+        let output = match output {
+            Output::Unit(_) => "()".to_owned(),
+            Output::Type(ty) => quote::quote!(#ty).to_string(),
+        };
+        Some((kind, output))
+    }
+
+    #[test]
+    fn finds_the_async_code_other_macros_leave() {
+        let cases: [(ItemFn, Option<(&str, &str)>); 6] = [
+            (
+                parse_quote!(
+                    async fn f() {}
+                ),
+                Some(("body", "()")),
+            ),
+            (
+                parse_quote!(
+                    fn f(&self) -> Pin<Box<dyn Future<Output = Result<u8, E>> + Send + '_>> {
+                        Box::pin(async move { Ok(1) })
+                    }
+                ),
+                Some(("boxed", "Result < u8 , E >")),
+            ),
+            (
+                parse_quote!(
+                    fn f() -> u8 {
+                        let x = 1;
+                        let body = async { 2 };
+                        block_on(body)
+                    }
+                ),
+                Some(("let 1", "u8")),
+            ),
+            (
+                parse_quote!(
+                    fn f() -> u8 {
+                        1
+                    }
+                ),
+                None,
+            ),
+            // A boxed tail whose type names no `Output` is not a future warden can see into.
+            (
+                parse_quote!(
+                    fn f() -> Box<u8> {
+                        Box::pin(1)
+                    }
+                ),
+                None,
+            ),
+            (
+                parse_quote!(
+                    fn f() -> Thing {
+                        MyBox::pin(async {})
+                    }
+                ),
+                None,
+            ),
+        ];
+        for (f, expected) in cases {
+            let found = find(&f);
+            let found = found.as_ref().map(|(kind, out)| (*kind, out.as_str()));
+            assert_eq!(found, expected, "{}", quote::quote!(#f));
+        }
+    }
+}

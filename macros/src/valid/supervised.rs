@@ -112,3 +112,33 @@ pub(crate) fn check<'a>(
         clones,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use crate::args::Options;
+    use crate::args::supervised::SupervisedArgs;
+
+    fn errors(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let args = SupervisedArgs::parse(tokens).unwrap();
+        super::options(&args)
+            .err()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_broken_option_rule_is_reported_at_once() {
+        let found = errors(quote!(name = "", max_children = 0, backoff = "2s..1s"));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].contains("`name` cannot be empty"));
+        assert!(found[1].contains("`max_children` must be at least 1"));
+        assert!(found[2].contains("`backoff` tunes restarts"));
+        assert!(found[3].contains("lower bound is above its upper bound"));
+        let found = errors(quote!(restart = "always", backoff = "2s..1s"));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("lower bound is above its upper bound"));
+        assert!(errors(quote!(restart = "always", within = "1m", max_children = 2)).is_empty());
+    }
+}
