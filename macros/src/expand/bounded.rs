@@ -2,11 +2,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{Block, Ident};
+use syn::{Block, Ident, Type};
 
 use super::wrap::{Layer, wrap};
 use crate::args::bounded::{Limit, Mode};
-use crate::valid::bounded::Bounded;
+use crate::valid::bounded::{Bounded, Key};
 
 /// The fn's new body: each call holds a permit of the fn's limiter while its body runs.
 pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
@@ -18,10 +18,13 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
         Limit::Literal(n, span) => quote_spanned!(*span=> #n),
         Limit::Const(path) => quote!(#path),
     };
-    let (kind, key_prelude, key_arg) = match model.key {
+    let (kind, key_prelude, key_arg) = match &model.key {
         Some(per) => (
             quote!(KeyedBound),
-            quote_spanned!(per.span()=> let #key = ::core::clone::Clone::clone(&#per);),
+            {
+                let value = owned_key(per);
+                quote!(let #key = #value;)
+            },
             quote!(#key,),
         ),
         None => (quote!(Bound), TokenStream::new(), TokenStream::new()),
@@ -48,6 +51,18 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
         vec![Layer {
             prelude,
             around: Box::new(around),
+            renames_self: false,
         }],
     )
+}
+
+/// The key's value for the limiter, which keeps it: a clone, or the owned form of a borrowed
+/// argument (`&str` → `String`, `&[u8]` → `Vec<u8>`), so no borrow of the caller escapes.
+fn owned_key(key: &Key<'_>) -> TokenStream {
+    let per = key.per;
+    if let Some(Type::Reference(_)) = key.binding.ty {
+        quote_spanned!(per.span()=> ::std::borrow::ToOwned::to_owned(#per))
+    } else {
+        quote_spanned!(per.span()=> ::core::clone::Clone::clone(&#per))
+    }
 }

@@ -35,5 +35,6 @@ pub(crate) fn layer(detect: &Detect, krate: &TokenStream, sig: &Signature) -> La
     Layer {
         prelude,
         around: Box::new(move |future| quote!(#site.run(#future))),
+        renames_self: false,
     }
 }

@@ -3,6 +3,7 @@
 mod body;
 pub(crate) mod bounded;
 pub(crate) mod detect;
+mod receiver;
 pub(crate) mod supervised;
 mod wrap;
 

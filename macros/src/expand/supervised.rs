@@ -3,12 +3,13 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Block, FnArg, Ident, LitStr, Pat, Signature};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, FnArg, Ident, LitStr, PatIdent, Signature};
 
-use super::detect;
 use super::wrap::{Layer, wrap};
+use super::{detect, receiver};
 use crate::args::supervised::{Restart, SupervisedArgs};
-use crate::valid::supervised::Supervised;
+use crate::valid::supervised::{Restarted, Supervised};
 
 /// The fn's new body: each call is a supervision scope (restarted by its policy, if any), its
 /// polls timed when `detect` asks for it.
@@ -26,11 +27,20 @@ pub(crate) fn supervised(model: &Supervised<'_>, krate: &TokenStream) -> Block {
 /// A restarting fn clones its arguments for each attempt and never changes the originals: their
 /// `mut` goes (each clone keeps it).
 pub(crate) fn unmut_arguments(sig: &mut Signature) {
-    for arg in &mut sig.inputs {
-        if let FnArg::Typed(typed) = arg {
-            if let Pat::Ident(p) = &mut *typed.pat {
-                p.mutability = None;
+    struct Unmut;
+    impl VisitMut for Unmut {
+        fn visit_pat_ident_mut(&mut self, pat: &mut PatIdent) {
+            if pat.by_ref.is_none() {
+                pat.mutability = None;
             }
+            visit_mut::visit_pat_ident_mut(self, pat);
+        }
+    }
+    for arg in &mut sig.inputs {
+        match arg {
+            FnArg::Receiver(receiver) if receiver.reference.is_none() => receiver.mutability = None,
+            FnArg::Receiver(_) => {}
+            FnArg::Typed(typed) => Unmut.visit_pat_mut(&mut typed.pat),
         }
     }
 }
@@ -44,8 +54,9 @@ fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
     };
     let result_span = model.function.output.span();
     let krate = krate.clone();
-    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = if model.args.restart.is_some() {
-        let clones = clone_arguments(model);
+    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = if let Some(restart) = &model.restart
+    {
+        let clones = clone_per_attempt(restart);
         Box::new(move |future| {
             quote_spanned! {result_span=>
                 #krate::__private::supervise_restarting(&#scope, move || {
@@ -74,7 +85,14 @@ fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
             }
         })
     };
-    Layer { prelude, around }
+    Layer {
+        prelude,
+        around,
+        renames_self: model
+            .restart
+            .as_ref()
+            .is_some_and(|restart| restart.receiver.is_some()),
+    }
 }
 
 /// The `ScopeConfig` expression, a `const` builder chain.
@@ -121,16 +139,20 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
     config
 }
 
-/// `let a = Clone::clone(&a);` for each argument, so every attempt of a restarting scope gets
-/// its own copy; a type that is not `Clone` is an error on the argument.
-fn clone_arguments(model: &Supervised<'_>) -> TokenStream {
-    model
-        .clones
-        .iter()
-        .map(|named| {
-            let ident = &named.pat.ident;
-            let mutability = &named.pat.mutability;
-            quote_spanned!(named.arg.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);)
-        })
-        .collect()
+/// `let a = Clone::clone(&a);` for each name the arguments bind (and `self` by value, under
+/// its attempt's name), so every attempt of a restarting scope gets its own copy; a type that is
+/// not `Clone` is an error on the argument.
+fn clone_per_attempt(restart: &Restarted<'_>) -> TokenStream {
+    let mut clones = TokenStream::new();
+    if let Some(receiver) = restart.receiver {
+        let span = receiver.self_token.span;
+        let name = receiver::clone_name(Span::call_site());
+        let (mutability, self_token) = (&receiver.mutability, &receiver.self_token);
+        clones.extend(quote_spanned!(span=> let #mutability #name = ::core::clone::Clone::clone(&#self_token);));
+    }
+    for binding in &restart.bindings {
+        let (ident, mutability) = (&binding.pat.ident, &binding.pat.mutability);
+        clones.extend(quote_spanned!(binding.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);));
+    }
+    clones
 }

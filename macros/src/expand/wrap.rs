@@ -7,9 +7,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Item, Stmt};
 
 use super::body::{async_block, split_items};
+use super::receiver::RenameSelf;
 use crate::model::{AsyncCode, AsyncFn};
 
 /// One wrapper around the fn's future.
@@ -18,15 +20,21 @@ pub(crate) struct Layer {
     pub(crate) prelude: TokenStream,
     /// This layer's future, built around the inner one.
     pub(crate) around: Box<dyn FnOnce(TokenStream) -> TokenStream>,
+    /// The layer hands the body a clone of `self` per attempt, named by `receiver::clone_name`.
+    pub(crate) renames_self: bool,
 }
 
 /// The fn's new body: its async code inside `layers`, the first one innermost.
 pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
     let mut prelude = TokenStream::new();
     let mut arounds = Vec::with_capacity(layers.len());
+    let mut rename = None;
     for layer in layers {
         prelude.extend(layer.prelude);
         arounds.push(layer.around);
+        if layer.renames_self {
+            rename = Some(RenameSelf);
+        }
     }
     let prelude: Block = syn::parse_quote!({ #prelude });
     let around = |inner: TokenStream| {
@@ -43,7 +51,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                 // Another warden attribute already wrapped the body: wrap its future directly.
                 // An `async move` around its `.await` would keep one more copy of the fn's
                 // arguments (an async block's captures stay in its future, rustc#62958).
-                let future = around(quote!(#inner));
+                let future = around(renamed(rename, inner));
                 return syn::parse_quote_spanned! {block.span()=>
                     {
                         #(#items)*
@@ -53,7 +61,14 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                     }
                 };
             }
-            let future = around(async_block(function.sig, block));
+            let future = match rename {
+                Some(mut rename) => {
+                    let mut block = block.clone();
+                    rename.visit_block_mut(&mut block);
+                    around(async_block(function.sig, &block))
+                }
+                None => around(async_block(function.sig, block)),
+            };
             syn::parse_quote_spanned! {block.span()=>
                 {
                     #(#items)*
@@ -65,7 +80,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
         AsyncCode::BoxedTail { call, future } => {
             let before = &stmts[..stmts.len().saturating_sub(1)];
             let (attrs, callee) = (&call.attrs, &call.func);
-            let future = around(quote!(#future));
+            let future = around(renamed(rename, future));
             let prelude = &prelude.stmts;
             syn::parse_quote!({
                 #(#before)*
@@ -85,7 +100,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                 .as_ref()
                 .and_then(|init| init.diverge.as_ref())
                 .map(|(else_token, expr)| quote!(#else_token #expr));
-            let future = around(quote!(#future));
+            let future = around(renamed(rename, future));
             let prelude = &prelude.stmts;
             syn::parse_quote!({
                 #(#prelude)*
@@ -95,6 +110,16 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
             })
         }
     }
+}
+
+/// The tokens of `future`, with `self` renamed when a layer asks for it.
+fn renamed(rename: Option<RenameSelf>, future: &Expr) -> TokenStream {
+    let Some(mut rename) = rename else {
+        return quote!(#future);
+    };
+    let mut future = future.clone();
+    rename.visit_expr_mut(&mut future);
+    quote!(#future)
 }
 
 /// What an earlier warden attribute left as the whole body of an `async fn`, `{ static

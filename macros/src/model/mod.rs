@@ -7,7 +7,7 @@ mod arguments;
 mod code;
 mod output;
 
-pub(crate) use arguments::{Argument, Named};
+pub(crate) use arguments::{Argument, Binding};
 pub(crate) use code::AsyncCode;
 pub(crate) use output::Output;
 

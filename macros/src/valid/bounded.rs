@@ -3,14 +3,20 @@
 use syn::Ident;
 
 use crate::args::bounded::{BoundedArgs, Limit};
-use crate::model::{Argument, AsyncFn};
+use crate::model::{Argument, AsyncFn, Binding};
 
 /// A `#[bounded]` fn that passed the rules: what `expand::bounded` rewrites.
 pub(crate) struct Bounded<'a> {
     pub(crate) args: &'a BoundedArgs,
     pub(crate) function: AsyncFn<'a>,
-    /// `per = key`: the argument whose value picks the limiter, as the option names it.
-    pub(crate) key: Option<&'a Ident>,
+    /// `per = key`: the argument whose value picks the limiter.
+    pub(crate) key: Option<Key<'a>>,
+}
+
+/// The `per` key: the option's name for it and what the fn binds to that name.
+pub(crate) struct Key<'a> {
+    pub(crate) per: &'a Ident,
+    pub(crate) binding: Binding<'a>,
 }
 
 /// A literal limit lets at least one call run.
@@ -40,32 +46,38 @@ pub(crate) fn check<'a>(args: &'a BoundedArgs, function: AsyncFn<'a>) -> syn::Re
             return Err(error);
         }
     }
-    if let Some(per) = &args.per {
-        let names: Vec<String> = function
-            .arguments()
-            .filter_map(|arg| match arg {
-                Argument::Named(named) => Some(named.pat.ident.to_string()),
-                Argument::Receiver(_) | Argument::Pattern(_) => None,
-            })
-            .collect();
-        if !names.iter().any(|name| per == name) {
-            let listed = if names.is_empty() {
-                "it has none".to_owned()
-            } else {
-                format!("its arguments are `{}`", names.join("`, `"))
-            };
-            return Err(syn::Error::new(
-                per.span(),
-                format!(
-                    "`per = {per}` must name an argument of `{}`: {listed}",
-                    function.sig.ident
-                ),
-            ));
-        }
-    }
+    let key = match &args.per {
+        Some(per) => Some(key(per, &function)?),
+        None => None,
+    };
     Ok(Bounded {
         args,
-        key: args.per.as_ref(),
         function,
+        key,
     })
+}
+
+/// `per = name`: a name one of the fn's arguments binds, whole (`tenant: String`) or inside a
+/// pattern (`Path(tenant): Path<String>`).
+fn key<'a>(per: &'a Ident, function: &AsyncFn<'a>) -> syn::Result<Key<'a>> {
+    let bindings: Vec<Binding<'a>> = function.arguments().flat_map(Argument::bindings).collect();
+    if let Some(binding) = bindings.iter().find(|b| b.pat.ident == *per) {
+        return Ok(Key {
+            per,
+            binding: *binding,
+        });
+    }
+    let listed = if bindings.is_empty() {
+        "it has none".to_owned()
+    } else {
+        let names: Vec<String> = bindings.iter().map(|b| b.pat.ident.to_string()).collect();
+        format!("its arguments bind `{}`", names.join("`, `"))
+    };
+    Err(syn::Error::new(
+        per.span(),
+        format!(
+            "`per = {per}` must name an argument of `{}`: {listed}",
+            function.sig.ident
+        ),
+    ))
 }

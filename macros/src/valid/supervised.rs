@@ -1,11 +1,11 @@
 //! The rules of `#[supervised]`.
 
 use quote::ToTokens;
-use syn::Type;
+use syn::{Receiver, Type};
 
 use super::Errors;
 use crate::args::supervised::SupervisedArgs;
-use crate::model::{Argument, AsyncFn, Named, Output};
+use crate::model::{Argument, AsyncFn, Binding, Output};
 
 /// A `#[supervised]` fn that passed the rules: what `expand::supervised` rewrites.
 pub(crate) struct Supervised<'a> {
@@ -13,8 +13,16 @@ pub(crate) struct Supervised<'a> {
     pub(crate) function: AsyncFn<'a>,
     /// The `E` of its `Result<T, E>` where written: a failure converts into it there.
     pub(crate) error: Option<&'a Type>,
-    /// With `restart`: the arguments each attempt gets its own clone of.
-    pub(crate) clones: Vec<Named<'a>>,
+    /// With `restart`: what each attempt gets its own clone of.
+    pub(crate) restart: Option<Restarted<'a>>,
+}
+
+/// The arguments a restarting fn hands each attempt a clone of.
+pub(crate) struct Restarted<'a> {
+    /// `self` by value.
+    pub(crate) receiver: Option<&'a Receiver>,
+    /// Every name the other arguments bind.
+    pub(crate) bindings: Vec<Binding<'a>>,
 }
 
 /// Values in range, and no option that tunes another one left out.
@@ -76,26 +84,37 @@ pub(crate) fn check<'a>(
             ),
         ));
     };
-    let mut clones = Vec::new();
-    if let Some((_, restart)) = &args.restart {
-        for arg in function.arguments() {
-            let problem = match arg {
-                Argument::Receiver(r) if r.reference.is_none() => {
-                    Some("`self` by value cannot be handed to each attempt again: take `&self`")
-                }
-                Argument::Pattern(_) => Some(
-                    "each attempt gets a clone of every argument, so give this argument a plain name",
-                ),
-                Argument::Named(named) => {
-                    clones.push(named);
-                    None
-                }
-                Argument::Receiver(_) => None,
-            };
-            if let Some(problem) = problem {
+    let restart = match &args.restart {
+        Some((_, lit)) => Some(restartable(&function, lit)?),
+        None => None,
+    };
+    Ok(Supervised {
+        args,
+        function,
+        error: result.error,
+        restart,
+    })
+}
+
+/// What each attempt of a restarting fn gets its own clone of: every name its arguments bind,
+/// and `self` when taken by value (`self`, `self: Arc<Self>`, any `Clone` receiver). A `&mut
+/// self` cannot be lent to several attempts.
+fn restartable<'a>(function: &AsyncFn<'a>, restart: &syn::LitStr) -> syn::Result<Restarted<'a>> {
+    let mut restarted = Restarted {
+        receiver: None,
+        bindings: Vec::new(),
+    };
+    for arg in function.arguments() {
+        match arg {
+            Argument::Receiver(receiver) if receiver.reference.is_none() => {
+                restarted.receiver = Some(receiver);
+            }
+            Argument::Receiver(receiver) if receiver.mutability.is_some() => {
                 let mut error = syn::Error::new_spanned(
-                    arg,
-                    format!("`#[supervised]` restarts this fn: {problem}"),
+                    receiver,
+                    "`#[supervised]` restarts this fn, and `&mut self` cannot be lent to each attempt \
+                     again: take `&self` (with interior mutability), or `self` by value from a `Clone` \
+                     handle like `self: Arc<Self>`, cloned per attempt",
                 );
                 error.combine(syn::Error::new(
                     restart.span(),
@@ -103,14 +122,11 @@ pub(crate) fn check<'a>(
                 ));
                 return Err(error);
             }
+            Argument::Receiver(_) => {}
+            Argument::Typed(_) => restarted.bindings.extend(arg.bindings()),
         }
     }
-    Ok(Supervised {
-        args,
-        function,
-        error: result.error,
-        clones,
-    })
+    Ok(restarted)
 }
 
 #[cfg(test)]
