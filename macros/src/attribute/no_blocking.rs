@@ -9,7 +9,7 @@ use warden_analysis::{Checks, CustomBlocking, analyze};
 
 /// Checks the item and emits it (minus markers) with its errors or warnings.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let (args, report) = super::options(NoBlockingArgs::parse(args), |_| Ok(()));
+    let (args, report) = super::options(NoBlockingArgs::parse(args), valid::no_blocking::options);
     let custom = CustomBlocking::new(&args.blocking);
     let checks = Checks {
         blocking: true,

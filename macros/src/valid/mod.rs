@@ -11,6 +11,8 @@ pub(crate) mod supervised;
 
 use syn::{Block, Signature};
 
+use crate::args::detect::Detect;
+use crate::args::duration::DurationLit;
 use crate::model::AsyncFn;
 
 /// The model of a fn a wrapping attribute applies to. A sync fn is an error that says where the
@@ -51,4 +53,21 @@ impl Errors {
     fn into_result(self) -> syn::Result<()> {
         self.0.map_or(Ok(()), Err)
     }
+}
+
+/// A duration option that makes no sense at zero; `why` says what zero would do and the fix.
+fn above_zero(lit: Option<&DurationLit>, why: &str, errors: &mut Errors) {
+    if let Some(lit) = lit.filter(|lit| lit.value.is_zero()) {
+        errors.push(syn::Error::new(lit.lit.span(), why));
+    }
+}
+
+/// `max_poll = "0ms"` would report every poll as slow.
+fn detect_options(detect: Option<&Detect>, errors: &mut Errors) {
+    above_zero(
+        detect.and_then(Detect::max_poll),
+        "a zero `max_poll` would report every poll as slow: give a threshold above zero, like \
+         `max_poll = \"10ms\"`, or write `detect` for the default",
+        errors,
+    );
 }

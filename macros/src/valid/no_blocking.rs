@@ -2,6 +2,7 @@
 
 use syn::{Block, Signature};
 
+use super::Errors;
 use crate::args::detect::Detect;
 use crate::args::no_blocking::NoBlockingArgs;
 use crate::model::AsyncFn;
@@ -10,6 +11,13 @@ use crate::model::AsyncFn;
 pub(crate) struct Timed<'a> {
     pub(crate) detect: &'a Detect,
     pub(crate) function: AsyncFn<'a>,
+}
+
+/// Values in range.
+pub(crate) fn options(args: &NoBlockingArgs) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    super::detect_options(args.detect.as_ref(), &mut errors);
+    errors.into_result()
 }
 
 /// A fn the attribute sits on must have async code to check (`has_async_code`, as the engine

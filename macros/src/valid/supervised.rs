@@ -28,6 +28,19 @@ pub(crate) struct Restarted<'a> {
 /// Values in range, and no option that tunes another one left out.
 pub(crate) fn options(args: &SupervisedArgs) -> syn::Result<()> {
     let mut errors = Errors::default();
+    super::above_zero(
+        args.timeout.as_ref(),
+        "a zero `timeout` would fail every call that awaits anything: give a duration above zero, \
+         like `timeout = \"5s\"`, or leave the option out for no timeout",
+        &mut errors,
+    );
+    super::above_zero(
+        args.within.as_ref(),
+        "a zero `within` window would count no restart towards `max_restarts`, so restarts would \
+         never stop: give a window above zero, like `within = \"60s\"`",
+        &mut errors,
+    );
+    super::detect_options(args.detect.as_ref(), &mut errors);
     if let Some(name) = args.name.as_ref().filter(|name| name.value().is_empty()) {
         errors.push(syn::Error::new(name.span(), "`name` cannot be empty"));
     }
