@@ -184,7 +184,7 @@ async fn dropping_the_call_leaves_no_child_alive() {
     let _ = tokio::time::timeout(Duration::from_millis(20), call).await;
     assert_eq!(started.load(Ordering::SeqCst), 3);
     tokio::time::timeout(Duration::from_secs(5), async {
-        while warden::live_children() > 0 {
+        while warden::metrics::live_children() > 0 {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     })

@@ -68,7 +68,7 @@ async fn main() -> ExitCode {
         .max()
         .unwrap_or_default();
     let refused: u64 = warden::metrics::bounds().iter().map(|b| b.rejected).sum();
-    let tasks_left = warden::live_children();
+    let tasks_left = warden::metrics::live_children();
 
     println!("\nreport");
     if let Some(load) = &load {

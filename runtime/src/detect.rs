@@ -7,9 +7,9 @@
 //! it never allocates. Warnings go to `tracing` (target `warden::detect`, level WARN), at most
 //! one a second per fn, each carrying the number held back before it.
 //!
-//! The threshold of a site without its own is the global default: [`DEFAULT_MAX_POLL`], or the
-//! `WARDEN_MAX_POLL` environment variable read once on first use (`"25ms"`, or `"off"` to
-//! switch detection off), or whatever [`set_default_max_poll`] and [`set_enabled`] set later.
+//! The threshold of a site without its own is the process-wide default of
+//! [`settings`](crate::settings): 10 ms, or the `WARDEN_MAX_POLL` environment variable, or what
+//! the setters there set later.
 //!
 //! A watched fn awaiting another watched fn is timed by both: a slow poll of the inner one is a
 //! slow poll of the outer one too, and each reports it.
@@ -17,153 +17,16 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::ratelimit::RateLimit;
-
-/// The threshold used when neither the site, `WARDEN_MAX_POLL` nor [`set_default_max_poll`]
-/// gives one: 10 ms, far above a healthy poll (microseconds) and below what users feel.
-pub const DEFAULT_MAX_POLL: Duration = Duration::from_millis(10);
-
-/// The environment variable read once, on first use, for the default threshold.
-pub const ENV_VAR: &str = "WARDEN_MAX_POLL";
-
-// ---------------------------------------------------------------------------------------------
-// Global settings
-
-struct Settings {
-    enabled: AtomicBool,
-    default_max_poll_ns: AtomicU64,
-}
-
-/// The settings, initialized from `WARDEN_MAX_POLL` on first use so later setters win over it.
-fn settings() -> &'static Settings {
-    static SETTINGS: OnceLock<Settings> = OnceLock::new();
-    SETTINGS.get_or_init(|| {
-        let (enabled, max_poll) = match std::env::var(ENV_VAR) {
-            Err(_) => (true, DEFAULT_MAX_POLL),
-            Ok(value) => match value.trim() {
-                "off" | "false" | "none" => (false, DEFAULT_MAX_POLL),
-                text => match parse_duration(text) {
-                    Ok(max_poll) => (true, max_poll),
-                    Err(error) => {
-                        tracing::warn!(
-                            target: "warden::detect",
-                            "{ENV_VAR}={value:?} is not a duration ({error}); using \
-                             {DEFAULT_MAX_POLL:?}"
-                        );
-                        (true, DEFAULT_MAX_POLL)
-                    }
-                },
-            },
-        };
-        Settings {
-            enabled: AtomicBool::new(enabled),
-            default_max_poll_ns: AtomicU64::new(nanos(max_poll)),
-        }
-    })
-}
-
-fn nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// Sets the threshold of every [`PollSite`] that has none of its own, overriding
-/// `WARDEN_MAX_POLL`.
-///
-/// ```
-/// use std::time::Duration;
-/// warden_runtime::detect::set_default_max_poll(Duration::from_millis(5));
-/// assert_eq!(warden_runtime::detect::default_max_poll(), Duration::from_millis(5));
-/// ```
-pub fn set_default_max_poll(max_poll: Duration) {
-    settings()
-        .default_max_poll_ns
-        .store(nanos(max_poll), Relaxed);
-}
-
-/// The threshold of every [`PollSite`] that has none of its own.
-#[must_use]
-pub fn default_max_poll() -> Duration {
-    Duration::from_nanos(settings().default_max_poll_ns.load(Relaxed))
-}
-
-/// Switches slow-poll detection on or off for the whole process, overriding
-/// `WARDEN_MAX_POLL=off`. Off, a watched poll costs one atomic load and one increment: no clock.
-///
-/// ```
-/// warden_runtime::detect::set_enabled(false);
-/// assert!(!warden_runtime::detect::is_enabled());
-/// # warden_runtime::detect::set_enabled(true);
-/// ```
-pub fn set_enabled(enabled: bool) {
-    settings().enabled.store(enabled, Relaxed);
-}
-
-/// Whether slow-poll detection is on.
-#[must_use]
-pub fn is_enabled() -> bool {
-    settings().enabled.load(Relaxed)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Durations
-
-pub use warden_duration::ParseDurationError;
-
-/// Parses a duration written as a number and a unit: `"250ms"`, `"1.5s"`, `"100 us"`, `"2m"`;
-/// the grammar of `WARDEN_MAX_POLL` and of warden's attribute options (`max_poll = ".."`), kept
-/// once in `warden-duration`.
-///
-/// Units: `ns`, `us` or `µs`, `ms`, `s`, `m`, `h`. The unit is required, so `"10"` is refused
-/// rather than guessed.
-///
-/// # Errors
-/// A [`ParseDurationError`] saying what is wrong.
-///
-/// ```
-/// use std::time::Duration;
-/// use warden_runtime::detect::parse_duration;
-/// assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-/// assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1_500)));
-/// assert!(parse_duration("10").is_err());
-/// ```
-pub fn parse_duration(text: &str) -> Result<Duration, ParseDurationError> {
-    warden_duration::parse(text)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sites
+use crate::registry::Registry;
+use crate::settings::{default_max_poll, nanos, poll_settings};
+use crate::snapshot::PollSnapshot;
 
 /// Every site polled so far, in order of first poll. Grows by one entry per watched fn, once.
-static SITES: Mutex<Vec<&'static PollSite>> = Mutex::new(Vec::new());
-
-/// Counters of one watched fn at a moment, as [`crate::metrics::polls`] lists them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PollSnapshot {
-    /// The fn's path.
-    pub fn_path: &'static str,
-    /// The source file of the fn.
-    pub file: &'static str,
-    /// The line of the fn.
-    pub line: u32,
-    /// The threshold in force now (the site's own, or the global default).
-    pub max_poll: Duration,
-    /// Polls of the fn's futures so far.
-    pub polls: u64,
-    /// Polls longer than the threshold so far (counted only while detection is on).
-    pub slow_polls: u64,
-    /// The longest poll seen, slow or not (timed only while detection is on).
-    pub longest_poll: Duration,
-    /// Warnings emitted.
-    pub warnings: u64,
-    /// Slow polls not yet reported by a warning: the next warning carries their count. So
-    /// `warnings` + the `suppressed` counts of the warnings + this = `slow_polls`.
-    pub suppressed: u64,
-}
+static SITES: Registry<&'static PollSite> = Registry::new();
 
 /// Where a watched fn is and what it has seen: one `static` per fn annotated for slow-poll
 /// detection, shared by all of its calls.
@@ -233,12 +96,7 @@ impl PollSite {
 
     /// Lists the site on its first poll; afterwards one relaxed load.
     fn register(&'static self) {
-        if !self.registered.load(Relaxed) && !self.registered.swap(true, Relaxed) {
-            SITES
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(self);
-        }
+        SITES.join_once(&self.registered, self);
     }
 
     /// The threshold in force now.
@@ -249,7 +107,7 @@ impl PollSite {
 
     fn poll_timed<F: Future>(&self, fut: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
         self.polls.fetch_add(1, Relaxed);
-        let settings = settings();
+        let settings = poll_settings();
         if !settings.enabled.load(Relaxed) {
             return fut.poll(cx);
         }
@@ -337,19 +195,9 @@ impl<F: Future> Future for Timed<F> {
 
 /// Snapshots of every site polled so far, in order of first poll.
 pub(crate) fn snapshots() -> Vec<PollSnapshot> {
-    let sites = SITES.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    sites.into_iter().map(PollSite::snapshot).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `WARDEN_MAX_POLL` and `parse_duration` read the one table of cases the macros read too.
-    #[test]
-    fn parses_the_shared_table_of_cases() {
-        for (text, expected) in warden_duration::CASES {
-            assert_eq!(parse_duration(text), *expected, "{text:?}");
-        }
-    }
+    SITES
+        .entries()
+        .into_iter()
+        .map(PollSite::snapshot)
+        .collect()
 }

@@ -12,9 +12,9 @@ use std::future::Future;
 use std::panic::Location;
 
 use tokio::task::JoinError;
-use tokio_util::sync::CancellationToken;
 use tracing::Span;
 
+use crate::cancel::CancellationToken;
 use crate::failure::Failure;
 
 /// Runs `work` on Tokio's blocking pool and returns its value.
@@ -87,27 +87,13 @@ where
     F: FnOnce(CancellationToken) -> T + Send + 'static,
     T: Send + 'static,
 {
-    offload_under(None, Location::caller(), work)
-}
-
-/// [`offload_with_token`] with the closure's token made a child of `parent`, so cancelling the
-/// parent (a supervision scope's token) cancels it too; `None` gives a fresh token.
-///
-/// The token is cancelled when the returned future is dropped before it completes, and left
-/// alone when it completes.
-pub(crate) fn offload_under<F, T>(
-    parent: Option<&CancellationToken>,
-    at: &'static Location<'static>,
-    work: F,
-) -> impl Future<Output = Result<T, Failure>> + Send + 'static
-where
-    F: FnOnce(CancellationToken) -> T + Send + 'static,
-    T: Send + 'static,
-{
-    let token = parent.map_or_else(CancellationToken::new, CancellationToken::child_token);
+    let at = Location::caller();
+    let token = tokio_util::sync::CancellationToken::new();
     let span = Span::current();
     async move {
+        // Cancelled when this future is dropped before the closure returns; left alone after.
         let guard = token.clone().drop_guard();
+        let token = CancellationToken::wrap(token);
         let joined = tokio::task::spawn_blocking(move || span.in_scope(|| work(token))).await;
         guard.disarm();
         joined.map_err(|error| failure(at, error))

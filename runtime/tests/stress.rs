@@ -10,9 +10,8 @@ use std::time::Duration;
 use support::{Capture, bounded, eventually};
 use tokio::time::Instant;
 use tracing::Level;
-use warden_runtime::{
-    BoxError, Failure, Root, ScopeConfig, cancelled, live_children, spawn_named, supervise,
-};
+use warden_runtime::metrics::live_children;
+use warden_runtime::{BoxError, Failure, Root, ScopeConfig, cancelled, spawn_named, supervise};
 
 const GROUPS: usize = 100;
 const PER_GROUP: usize = 100;
@@ -81,13 +80,16 @@ async fn ten_thousand_children_some_failing_then_shutdown() {
                 go_rx.clone(),
             );
             let group = async move {
-                let r: Result<(), Failure> = supervise(&GROUP, async move {
-                    for c in 0..PER_GROUP {
-                        let child = child(g, c, st.clone(), fd.clone(), go.clone());
-                        drop(spawn_named(format!("g{g}c{c}"), child).await);
+                let r: Result<(), Failure> = supervise(&GROUP, move || {
+                    let (fd, go, st) = (fd.clone(), go.clone(), st.clone());
+                    async move {
+                        for c in 0..PER_GROUP {
+                            let child = child(g, c, st.clone(), fd.clone(), go.clone());
+                            drop(spawn_named(format!("g{g}c{c}"), child).await);
+                        }
+                        cancelled().await;
+                        Ok(())
                     }
-                    cancelled().await;
-                    Ok(())
                 })
                 .await;
                 match r {

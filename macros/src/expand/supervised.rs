@@ -59,7 +59,7 @@ fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
         let clones = clone_per_attempt(restart);
         Box::new(move |future| {
             quote_spanned! {result_span=>
-                #krate::__private::supervise_restarting(&#scope, move || {
+                #krate::__private::supervise(&#scope, move || {
                     #clones
                     #future
                 })
