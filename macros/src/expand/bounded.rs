@@ -4,9 +4,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Block, Ident, Type};
 
+use super::user_types::{OnOutput, checked_key, on_output};
 use super::wrap::{Layer, wrap};
 use crate::args::bounded::{Limit, Mode};
-use crate::valid::bounded::{Bounded, Key};
+use crate::valid::bounded::Bounded;
 
 /// The fn's new body: each call holds a permit of the fn's limiter while its body runs.
 pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
@@ -18,17 +19,15 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
         Limit::Literal(n, span) => quote_spanned!(*span=> #n),
         Limit::Const(path) => quote!(#path),
     };
-    let (kind, key_prelude, key_arg) = match &model.key {
-        Some(per) => (
-            quote!(KeyedBound),
-            {
-                let value = owned_key(per);
-                quote!(let #key = #value;)
-            },
-            quote!(#key,),
-        ),
-        None => (quote!(Bound), TokenStream::new(), TokenStream::new()),
+    let (kind, key_prelude) = match &model.key {
+        Some(per) => {
+            let borrowed = matches!(per.binding.ty, Some(Type::Reference(_)));
+            let value = checked_key(krate, per.per, borrowed);
+            (quote!(KeyedBound), quote!(let #key = #value;))
+        }
+        None => (quote!(Bound), TokenStream::new()),
     };
+    let key = model.key.as_ref().map(|_| key);
     let prelude = quote! {
         static #limiter: #krate::__private::#kind = #krate::__private::#kind::new(
             ::core::concat!(::core::module_path!(), "::", #fn_name),
@@ -42,9 +41,18 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
         Mode::WaitFor(deadline) => Some(quote!(#krate::__private::BoundMode::WaitFor(#deadline))),
     };
     let result_span = model.function.output.span();
+    let krate = krate.clone();
     let around = move |future| match mode {
-        None => quote!(#limiter.run(#key_arg #future)),
-        Some(mode) => quote_spanned!(result_span=> #limiter.run_or_fail(#mode, #key_arg #future)),
+        None => {
+            let key = key.map(|key| quote!(#key,));
+            quote!(#limiter.run(#key #future))
+        }
+        Some(mode) => on_output(
+            &krate,
+            result_span,
+            OnOutput::RunOrFail { limiter, mode, key },
+            &future,
+        ),
     };
     wrap(
         &model.function,
@@ -54,15 +62,4 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
             renames_self: false,
         }],
     )
-}
-
-/// The key's value for the limiter, which keeps it: a clone, or the owned form of a borrowed
-/// argument (`&str` → `String`, `&[u8]` → `Vec<u8>`), so no borrow of the caller escapes.
-fn owned_key(key: &Key<'_>) -> TokenStream {
-    let per = key.per;
-    if let Some(Type::Reference(_)) = key.binding.ty {
-        quote_spanned!(per.span()=> ::std::borrow::ToOwned::to_owned(#per))
-    } else {
-        quote_spanned!(per.span()=> ::core::clone::Clone::clone(&#per))
-    }
 }

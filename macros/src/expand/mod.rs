@@ -5,6 +5,7 @@ pub(crate) mod bounded;
 pub(crate) mod detect;
 mod receiver;
 pub(crate) mod supervised;
+mod user_types;
 mod wrap;
 
 use proc_macro2::TokenStream;

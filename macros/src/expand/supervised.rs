@@ -2,10 +2,10 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, FnArg, Ident, LitStr, PatIdent, Signature};
 
+use super::user_types::{OnOutput, on_output};
 use super::wrap::{Layer, wrap};
 use super::{detect, receiver};
 use crate::args::supervised::{Restart, SupervisedArgs};
@@ -54,36 +54,30 @@ fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
     };
     let result_span = model.function.output.span();
     let krate = krate.clone();
-    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = if let Some(restart) = &model.restart
-    {
-        let clones = clone_per_attempt(restart);
-        Box::new(move |future| {
-            quote_spanned! {result_span=>
-                #krate::__private::supervise(&#scope, move || {
+    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = match &model.restart {
+        Some(restart) => {
+            let clones = clone_per_attempt(restart);
+            Box::new(move |future| {
+                let make = quote!(move || {
                     #clones
                     #future
-                })
-            }
-        })
-    } else {
-        let failure = Ident::new("__warden_failure", Span::mixed_site());
-        let convert = model.error.map_or_else(
-            || quote!(::core::convert::From::from(#failure)),
-            |error| quote_spanned!(error.span()=> ::core::convert::From::from(#failure)),
-        );
-        let converted = Ident::new("__warden_error", Span::mixed_site());
-        // A map of the scope's output, not an `async move` around the call: such a block would
-        // keep its own copy of the fn's arguments next to the body's.
-        Box::new(move |future| {
-            quote! {
-                #krate::__private::supervise_with(&#scope, #future, |#failure| {
-                    // `E` may be `Failure` itself.
-                    #[allow(clippy::useless_conversion)]
-                    let #converted = #convert;
-                    #converted
-                })
-            }
-        })
+                });
+                on_output(
+                    &krate,
+                    result_span,
+                    OnOutput::Supervise { config: scope },
+                    &make,
+                )
+            })
+        }
+        None => Box::new(move |future| {
+            on_output(
+                &krate,
+                result_span,
+                OnOutput::SuperviseWith { config: scope },
+                &future,
+            )
+        }),
     };
     Layer {
         prelude,

@@ -57,7 +57,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                         #(#items)*
                         #(#statics)*
                         #(#locals)*
-                        #future.await
+                        (#future).await
                     }
                 };
             }
@@ -73,7 +73,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                 {
                     #(#items)*
                     #(#locals)*
-                    #future.await
+                    (#future).await
                 }
             }
         }
@@ -143,5 +143,10 @@ fn inner_layer<'a>(block: &'a Block, prelude: &Block) -> Option<(&'a [Stmt], &'a
         .iter()
         .filter_map(static_name)
         .any(|name| names.contains(&name));
-    (!names.is_empty() && !clash).then_some((statics, &*awaited.base))
+    let mut future = &*awaited.base;
+    // `(<future>).await`: a future that is a block must not start a statement.
+    while let Expr::Paren(paren) = future {
+        future = &paren.expr;
+    }
+    (!names.is_empty() && !clash).then_some((statics, future))
 }

@@ -2,9 +2,9 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{GenericArgument, PathArguments, ReturnType, Signature, Type};
+use syn::{ReturnType, Signature, Type};
 
-/// The output type of the async code: what the rules about `Result` read and where they point.
+/// The output type of the async code, as written: where errors about it point.
 #[derive(Clone, Copy)]
 pub(crate) enum Output<'a> {
     /// No return type (`()`); the span is the closing parenthesis of the arguments.
@@ -21,41 +21,17 @@ impl<'a> Output<'a> {
         }
     }
 
-    /// Where an error about the output points.
+    /// Where an error about the output points: one token (a span cannot cover several on
+    /// stable Rust), the type's name where it has one (`Result` of `std::io::Result<()>`).
     pub(crate) fn span(self) -> Span {
         match self {
             Output::Unit(span) => span,
+            Output::Type(Type::Path(path)) => path
+                .path
+                .segments
+                .last()
+                .map_or_else(|| path.span(), |segment| segment.ident.span()),
             Output::Type(ty) => ty.span(),
         }
     }
-
-    /// The output as a `Result<T, E>` (or a `Result` alias with one argument, like
-    /// `anyhow::Result<T>`); `None` when it is no `Result`.
-    pub(crate) fn result(self) -> Option<ResultType<'a>> {
-        let Output::Type(Type::Path(path)) = self else {
-            return None;
-        };
-        let last = path.path.segments.last()?;
-        if last.ident != "Result" {
-            return None;
-        }
-        let PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        let mut types = args.args.iter().filter_map(|arg| match arg {
-            GenericArgument::Type(t) => Some(t),
-            _ => None,
-        });
-        types.next()?;
-        Some(ResultType {
-            error: types.next(),
-        })
-    }
-}
-
-/// An output written as a `Result`.
-#[derive(Clone, Copy)]
-pub(crate) struct ResultType<'a> {
-    /// `E`, where written.
-    pub(crate) error: Option<&'a Type>,
 }

@@ -30,22 +30,10 @@ pub(crate) fn options(args: &BoundedArgs) -> syn::Result<()> {
     }
 }
 
-/// What the options demand of the fn: a `Result` for failing modes, an argument for `per`.
+/// What the options demand of the fn: an argument for `per`. (That a failing mode's return type
+/// carries a `Failure`, and that the key can be hashed, is the type system's to judge: the
+/// expansion asks it, see `expand::user_types`.)
 pub(crate) fn check<'a>(args: &'a BoundedArgs, function: AsyncFn<'a>) -> syn::Result<Bounded<'a>> {
-    if let Some(mode_span) = args.can_fail() {
-        if function.output.result().is_none() {
-            let mut error = syn::Error::new(
-                function.output.span(),
-                "`reject` and `wait = \"..\"` make a call fail with `warden::Failure::Overloaded` when the \
-                 limit is full, so the fn must return `Result<T, E>` with `E: From<warden::Failure>`",
-            );
-            error.combine(syn::Error::new(
-                mode_span,
-                "the option that can fail the call",
-            ));
-            return Err(error);
-        }
-    }
     let key = match &args.per {
         Some(per) => Some(key(per, &function)?),
         None => None,

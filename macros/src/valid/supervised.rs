@@ -1,18 +1,15 @@
 //! The rules of `#[supervised]`.
 
-use quote::ToTokens;
-use syn::{Receiver, Type};
+use syn::Receiver;
 
 use super::Errors;
 use crate::args::supervised::SupervisedArgs;
-use crate::model::{Argument, AsyncFn, Binding, Output};
+use crate::model::{Argument, AsyncFn, Binding};
 
 /// A `#[supervised]` fn that passed the rules: what `expand::supervised` rewrites.
 pub(crate) struct Supervised<'a> {
     pub(crate) args: &'a SupervisedArgs,
     pub(crate) function: AsyncFn<'a>,
-    /// The `E` of its `Result<T, E>` where written: a failure converts into it there.
-    pub(crate) error: Option<&'a Type>,
     /// With `restart`: what each attempt gets its own clone of.
     pub(crate) restart: Option<Restarted<'a>>,
 }
@@ -79,24 +76,12 @@ pub(crate) fn options(args: &SupervisedArgs) -> syn::Result<()> {
     errors.into_result()
 }
 
-/// The fn must return a `Result`; a restarting fn must be able to rebuild its arguments.
+/// A restarting fn must be able to rebuild its arguments. (That the return type carries a
+/// `Failure` is the type system's to judge: the expansion asks it, see `expand::user_types`.)
 pub(crate) fn check<'a>(
     args: &'a SupervisedArgs,
     function: AsyncFn<'a>,
 ) -> syn::Result<Supervised<'a>> {
-    let Some(result) = function.output.result() else {
-        let found = match function.output {
-            Output::Type(ty) => format!("found `{}`", ty.to_token_stream()),
-            Output::Unit(_) => "found no return type".to_owned(),
-        };
-        return Err(syn::Error::new(
-            function.output.span(),
-            format!(
-                "a `#[supervised]` fn returns `Result<T, E>` with `E: From<warden::Failure>`, so that a failed \
-                 child, a panic, a timeout or a cancellation reaches its caller; {found}"
-            ),
-        ));
-    };
     let restart = match &args.restart {
         Some((_, lit)) => Some(restartable(&function, lit)?),
         None => None,
@@ -104,7 +89,6 @@ pub(crate) fn check<'a>(
     Ok(Supervised {
         args,
         function,
-        error: result.error,
         restart,
     })
 }
