@@ -211,3 +211,57 @@ async fn an_arc_receiver_restarts_under_async_trait_and_bounded() {
     assert_eq!(shared.clone().bounded_then_restarted().await.unwrap(), 2);
     assert_eq!(Arc::strong_count(&shared), 1);
 }
+
+/// An application's error type behind its own alias, as in most services.
+#[derive(Debug)]
+struct AppError(String);
+
+impl From<Failure> for AppError {
+    fn from(failure: Failure) -> Self {
+        AppError(failure.to_string())
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+type AppResult<T> = Result<T, AppError>;
+
+/// Like `anyhow::Result`: one parameter, the error defaulted.
+mod anyhowish {
+    pub type Result<T, E = warden::BoxError> = core::result::Result<T, E>;
+}
+
+#[supervised(timeout = "10ms")]
+async fn alias_times_out() -> AppResult<()> {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    Ok(())
+}
+
+#[supervised(restart = "on_failure", max_restarts = 3, backoff = "1ms..1ms")]
+async fn alias_restarts(attempts: Arc<AtomicUsize>) -> AppResult<usize> {
+    attempt(&attempts, 2).map_err(|e| AppError(e.to_string()))
+}
+
+#[bounded(1, reject)]
+async fn alias_rejects(hold: Duration) -> anyhowish::Result<()> {
+    tokio::time::sleep(hold).await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn result_aliases_carry_warden_failures() {
+    let error = alias_times_out().await.unwrap_err();
+    assert!(error.0.contains("timed out after 10ms"), "{error}");
+
+    let attempts = Arc::new(AtomicUsize::new(0));
+    assert_eq!(alias_restarts(attempts.clone()).await.unwrap(), 2);
+
+    let (first, second) = tokio::join!(alias_rejects(HOLD), alias_rejects(Duration::ZERO));
+    first.unwrap();
+    let error = second.unwrap_err();
+    assert!(error.to_string().contains("is overloaded"), "{error}");
+}
