@@ -202,3 +202,16 @@ async fn tokio_test_above_warden() -> Result<(), Failure> {
     );
     Ok(())
 }
+
+// Regression: with `detect`, `#[supervised]` wraps tokio's `let body = async { .. }` twice (slow-poll
+// timing, then the scope); the second wrap used to look for the `let` where it had been before the
+// first one added a statement, and left the body without a scope.
+#[tokio::test]
+#[supervised(detect)]
+async fn tokio_test_above_supervised_with_detect() -> Result<(), Failure> {
+    assert!(
+        warden::metrics::scope_stats().is_some(),
+        "the test body runs inside a scope"
+    );
+    Ok(())
+}

@@ -1,12 +1,18 @@
 //! Procedural macros of warden. Use them through the `warden` crate, which documents them.
 
+// One pipeline per attribute: `args` (options as written) → `model` (the fn's shape) → `valid`
+// (the rules; builds each attribute's validated model) → the engine (`warden-analysis`) →
+// `report` → `expand` (tokens; cannot fail). `attribute` puts the steps in order.
 mod args;
 mod attribute;
 mod context;
 mod expand;
 mod markers;
+mod model;
+mod path;
 mod report;
 mod target;
+mod valid;
 
 use proc_macro::TokenStream;
 

@@ -77,27 +77,24 @@ fn walk_container(
     outer: &Scope,
     each: &mut dyn FnMut(&mut FnItem<'_>),
 ) {
+    let mut visit =
+        |attrs: &mut Vec<Attribute>, sig: &mut Signature, block: &mut Block, scope: &Scope| {
+            if !carries(attrs, attribute) {
+                each(&mut FnItem {
+                    attrs,
+                    sig,
+                    block,
+                    scope,
+                });
+            }
+        };
     match item {
-        Item::Fn(f) if !carries(&f.attrs, attribute) => {
-            each(&mut FnItem {
-                attrs: &mut f.attrs,
-                sig: &mut f.sig,
-                block: &mut f.block,
-                scope: outer,
-            });
-        }
+        Item::Fn(f) => visit(&mut f.attrs, &mut f.sig, &mut f.block, outer),
         Item::Impl(imp) if !carries(&imp.attrs, attribute) => {
             let inner = outer.enter_impl(imp);
             for member in &mut imp.items {
                 if let ImplItem::Fn(f) = member {
-                    if !carries(&f.attrs, attribute) {
-                        each(&mut FnItem {
-                            attrs: &mut f.attrs,
-                            sig: &mut f.sig,
-                            block: &mut f.block,
-                            scope: &inner,
-                        });
-                    }
+                    visit(&mut f.attrs, &mut f.sig, &mut f.block, &inner);
                 }
             }
         }
@@ -105,13 +102,8 @@ fn walk_container(
             let inner = outer.enter_trait();
             for member in &mut tr.items {
                 if let TraitItem::Fn(f) = member {
-                    if let (Some(block), false) = (&mut f.default, carries(&f.attrs, attribute)) {
-                        each(&mut FnItem {
-                            attrs: &mut f.attrs,
-                            sig: &mut f.sig,
-                            block,
-                            scope: &inner,
-                        });
+                    if let Some(block) = &mut f.default {
+                        visit(&mut f.attrs, &mut f.sig, block, &inner);
                     }
                 }
             }

@@ -34,6 +34,7 @@ mod shutdown;
 mod snapshot;
 mod spawn;
 mod supervise;
+mod user_types;
 
 pub use cancel::{CancellationToken, cancelled, current_token, is_cancelled};
 pub use config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, RestartPolicy, ScopeConfig};
@@ -58,6 +59,11 @@ pub mod __private {
     pub use crate::supervise::supervise;
     /// Runs one supervised call: `#[supervised] async fn` bodies without a restart policy.
     pub use crate::supervise::supervise_with;
+    /// The calls that check the user's return type and `per` key on their own tokens.
+    pub use crate::user_types::{
+        BorrowedKey, CannotCarry, CannotKeep, Carries, FailureOutput, Keeps, Key, PerKey,
+        RestartOutput, Restarts, Returns, Unreachable,
+    };
     /// Generated code builds its span with `__private::tracing::info_span!`.
     pub use tracing;
 }

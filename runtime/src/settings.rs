@@ -68,7 +68,15 @@ pub(crate) fn poll_settings() -> &'static PollSettings {
             Ok(value) => match value.trim() {
                 "off" | "false" | "none" => (false, DEFAULT_MAX_POLL),
                 text => match parse_duration(text) {
-                    Ok(max_poll) => (true, max_poll),
+                    Ok(max_poll) if !max_poll.is_zero() => (true, max_poll),
+                    Ok(_) => {
+                        tracing::warn!(
+                            target: "warden::detect",
+                            "{ENV_VAR}={value:?} would report every poll as slow; using \
+                             {DEFAULT_MAX_POLL:?} (write \"off\" to switch detection off)"
+                        );
+                        (true, DEFAULT_MAX_POLL)
+                    }
                     Err(error) => {
                         tracing::warn!(
                             target: "warden::detect",

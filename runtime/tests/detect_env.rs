@@ -64,3 +64,20 @@ fn an_unreadable_env_var_keeps_the_default() {
     assert!(settings::poll_detection());
     assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
 }
+
+#[test]
+fn a_zero_env_var_keeps_the_default() {
+    if !in_child() {
+        return run_child("a_zero_env_var_keeps_the_default", "0ms");
+    }
+    assert!(settings::poll_detection());
+    assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
+}
+
+#[test]
+fn a_fractional_env_var_is_read_like_an_option() {
+    if !in_child() {
+        return run_child("a_fractional_env_var_is_read_like_an_option", "1.5ms");
+    }
+    assert_eq!(settings::default_max_poll(), Duration::from_micros(1_500));
+}

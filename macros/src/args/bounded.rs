@@ -3,14 +3,15 @@
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Token};
 
 use super::duration::DurationLit;
-use super::{parse_crate_path, set_once, unknown};
+use super::{Options, parse_crate_path, set_once, unknown};
 
 const VALID: &str = "`reject`, `wait = \"50ms\"`, `per = <argument>`, `crate = \"..\"`";
 
-/// The limit: a literal checked here, or a const the compiler checks.
+/// The limit: a literal checked by `valid`, or a const the compiler checks.
 #[derive(Clone)]
 pub(crate) enum Limit {
     Literal(usize, Span),
@@ -51,12 +52,28 @@ impl Default for BoundedArgs {
 }
 
 impl BoundedArgs {
-    /// Parses the options; on error returns the defaults with it.
-    pub(crate) fn parse(tokens: TokenStream) -> (Self, Option<syn::Error>) {
-        match parse_args.parse2(tokens) {
-            Ok(args) => (args, None),
-            Err(error) => (BoundedArgs::default(), Some(error)),
-        }
+    /// `#[bounded(<limit>, <options>..)]`: the limit first, then the `Options`.
+    pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Self> {
+        let (limit, rest) = (|input: ParseStream| {
+            if input.is_empty() {
+                return Err(syn::Error::new(
+                    Span::call_site(),
+                    "`#[bounded]` needs a limit: how many calls may run at once, like `#[bounded(8)]`",
+                ));
+            }
+            let limit = parse_limit(&input.parse::<Expr>()?)?;
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+            Ok((limit, input.parse::<TokenStream>()?))
+        })
+        .parse2(tokens)?;
+        let mut args = BoundedArgs {
+            limit,
+            ..BoundedArgs::default()
+        };
+        args.parse_into(rest)?;
+        Ok(args)
     }
 
     /// True when a full limit makes the call fail, which needs a `Result` return type.
@@ -67,25 +84,21 @@ impl BoundedArgs {
             Mode::WaitFor(d) => Some(d.lit.span()),
         }
     }
+}
 
-    fn option(
-        &mut self,
-        meta: &ParseNestedMeta,
-        mode: &mut Option<()>,
-        mut per: Option<Ident>,
-    ) -> syn::Result<Option<Ident>> {
-        let key = super::key(meta);
-        match key.as_str() {
-            "reject" => {
-                set_once(mode, (), meta)
-                    .map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
-                self.mode = Mode::Reject(syn::spanned::Spanned::span(&meta.path));
-            }
-            "wait" => {
-                set_once(mode, (), meta)
-                    .map_err(|_| meta.error("give one of `reject` or `wait = \"..\"`"))?;
-                let lit: LitStr = meta.value()?.parse()?;
-                self.mode = Mode::WaitFor(DurationLit::parse(&lit)?);
+impl Options for BoundedArgs {
+    fn option(&mut self, key: &str, meta: &ParseNestedMeta) -> syn::Result<()> {
+        match key {
+            "reject" | "wait" => {
+                if self.can_fail().is_some() {
+                    return Err(meta.error("give one of `reject` or `wait = \"..\"`"));
+                }
+                self.mode = if key == "reject" {
+                    Mode::Reject(meta.path.span())
+                } else {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    Mode::WaitFor(DurationLit::parse(&lit)?)
+                };
             }
             "per" => {
                 let key: Ident = meta.value()?.parse().map_err(|e| {
@@ -94,41 +107,13 @@ impl BoundedArgs {
                         "`per` names one argument of the fn, like `per = client_id`",
                     )
                 })?;
-                set_once(&mut per, key, meta)?;
+                set_once(&mut self.per, key, meta)?;
             }
             "crate" => set_once(&mut self.krate, parse_crate_path(meta)?, meta)?,
             _ => return Err(unknown(meta, "bounded", VALID)),
         }
-        Ok(per)
-    }
-}
-
-fn parse_args(input: ParseStream) -> syn::Result<BoundedArgs> {
-    if input.is_empty() {
-        return Err(syn::Error::new(
-            Span::call_site(),
-            "`#[bounded]` needs a limit: how many calls may run at once, like `#[bounded(8)]`",
-        ));
-    }
-    let limit = parse_limit(&input.parse::<Expr>()?)?;
-    let mut args = BoundedArgs {
-        limit,
-        ..BoundedArgs::default()
-    };
-    if input.is_empty() {
-        return Ok(args);
-    }
-    input.parse::<Token![,]>()?;
-    let rest: TokenStream = input.parse()?;
-    let mut mode = None;
-    let mut per = None;
-    syn::meta::parser(|meta| {
-        per = args.option(&meta, &mut mode, per.take())?;
         Ok(())
-    })
-    .parse2(rest)?;
-    args.per = per;
-    Ok(args)
+    }
 }
 
 fn parse_limit(expr: &Expr) -> syn::Result<Limit> {
@@ -139,12 +124,6 @@ fn parse_limit(expr: &Expr) -> syn::Result<Limit> {
                 let n: usize = int
                     .base10_parse()
                     .map_err(|_| syn::Error::new(int.span(), EXPECTED))?;
-                if n == 0 {
-                    return Err(syn::Error::new(
-                        int.span(),
-                        "`bounded(0)` would never let a call run: the limit must be at least 1",
-                    ));
-                }
                 Ok(Limit::Literal(n, int.span()))
             }
             other => Err(syn::Error::new(other.span(), EXPECTED)),

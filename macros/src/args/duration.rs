@@ -1,4 +1,5 @@
-//! Duration literals (`"250ms"`, `"5s"`) in attribute options, checked at compile time.
+//! Duration literals (`"250ms"`, `"1.5s"`) in attribute options, read at compile time with the
+//! grammar `warden-duration` keeps for the runtime too.
 
 use std::time::Duration;
 
@@ -13,77 +14,46 @@ pub(crate) struct DurationLit {
 
 impl DurationLit {
     pub(crate) fn parse(lit: &LitStr) -> syn::Result<Self> {
-        match parse_duration(&lit.value()) {
-            Some(value) => Ok(DurationLit {
+        match warden_duration::parse(&lit.value()) {
+            Ok(value) => Ok(DurationLit {
                 value,
                 lit: lit.clone(),
             }),
-            None => Err(syn::Error::new(
+            Err(error) => Err(syn::Error::new(
                 lit.span(),
                 format!(
-                    "`{}` is not a duration: write a whole number followed by a unit, \
-                     one of ns, us, ms, s, m, h (for example \"250ms\" or \"5s\")",
+                    "`{}` is not a duration ({error}): write a number and a unit, like \"250ms\", \
+                     \"1.5s\" or \"2m\"",
                     lit.value()
                 ),
             )),
         }
     }
-
-    /// `(secs, nanos)` for `Duration::new` in generated code.
-    pub(crate) fn parts(&self) -> (u64, u32) {
-        (self.value.as_secs(), self.value.subsec_nanos())
-    }
-}
-
-/// Parses `<digits><unit>`; `None` for anything else (empty, negative, fractional, no unit,
-/// unknown unit, overflow).
-pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (digits, unit) = text.split_at(split);
-    if digits.is_empty() {
-        return None;
-    }
-    let n: u64 = digits.parse().ok()?;
-    match unit.trim() {
-        "ns" => Some(Duration::from_nanos(n)),
-        "us" | "µs" => Some(Duration::from_micros(n)),
-        "ms" => Some(Duration::from_millis(n)),
-        "s" => Some(Duration::from_secs(n)),
-        "m" => n.checked_mul(60).map(Duration::from_secs),
-        "h" => n.checked_mul(3600).map(Duration::from_secs),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
+    use proc_macro2::Span;
+    use syn::LitStr;
 
+    /// Options read durations exactly as the runtime does: the one table of cases.
     #[test]
-    fn parses_every_unit() {
-        assert_eq!(parse_duration("7ns"), Some(Duration::from_nanos(7)));
-        assert_eq!(parse_duration("7us"), Some(Duration::from_micros(7)));
-        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
-        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
-        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
-    }
-
-    #[test]
-    fn rejects_malformed() {
-        for bad in [
-            "",
-            "ms",
-            "5",
-            "5 parsecs",
-            "-5s",
-            "1.5s",
-            "5sec",
-            "99999999999999999999h",
-        ] {
-            assert_eq!(parse_duration(bad), None, "{bad:?}");
+    fn reads_the_shared_table_of_cases() {
+        for (text, expected) in warden_duration::CASES {
+            let read = super::DurationLit::parse(&LitStr::new(text, Span::call_site()));
+            match (read, expected) {
+                (Ok(read), Ok(expected)) => assert_eq!(read.value, *expected, "{text:?}"),
+                (Err(error), Err(why)) => {
+                    assert!(
+                        error.to_string().contains(&why.to_string()),
+                        "{text:?}: {error}"
+                    );
+                }
+                (read, _) => panic!(
+                    "{text:?}: read {:?}, expected {expected:?}",
+                    read.ok().map(|d| d.value)
+                ),
+            }
         }
     }
 }

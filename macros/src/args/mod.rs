@@ -1,10 +1,11 @@
-//! Options of each attribute: parsed and validated before anything looks at the item.
+//! Options of each attribute, as written: the syntax only.
 //!
 //! Every parser rejects unknown and duplicate options on the offending token and lists the valid
-//! ones. A caller that gets an error still expands with the defaults, so one bad option does not
-//! turn into a cascade of type errors.
+//! ones. What the values may be (at least 1, not zero, options that need each other) is judged
+//! afterwards, in `valid`, with the rest of the rules.
 
 pub(crate) mod bounded;
+pub(crate) mod detect;
 pub(crate) mod duration;
 pub(crate) mod no_blocking;
 pub(crate) mod supervised;
@@ -13,16 +14,21 @@ use proc_macro2::TokenStream;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 
-/// Runs a `syn::meta` parser over attribute arguments; on error returns the defaults with it.
-pub(crate) fn parse_or_default<A: Default>(
-    tokens: TokenStream,
-    mut on_option: impl FnMut(&mut A, &ParseNestedMeta) -> syn::Result<()>,
-) -> (A, Option<syn::Error>) {
-    let mut args = A::default();
-    let parser = syn::meta::parser(|meta| on_option(&mut args, &meta));
-    match parser.parse2(tokens) {
-        Ok(()) => (args, None),
-        Err(err) => (A::default(), Some(err)),
+/// An attribute's `key` or `key = value` options.
+pub(crate) trait Options: Default {
+    /// Reads the option `key` (as the user wrote it) into `self`.
+    fn option(&mut self, key: &str, meta: &ParseNestedMeta) -> syn::Result<()>;
+
+    /// Reads every option of `tokens`, starting from the defaults.
+    fn parse(tokens: TokenStream) -> syn::Result<Self> {
+        let mut options = Self::default();
+        options.parse_into(tokens)?;
+        Ok(options)
+    }
+
+    /// Reads every option of `tokens` into `self`.
+    fn parse_into(&mut self, tokens: TokenStream) -> syn::Result<()> {
+        syn::meta::parser(|meta| self.option(&key(&meta), &meta)).parse2(tokens)
     }
 }
 
@@ -49,12 +55,7 @@ pub(crate) fn unknown(meta: &ParseNestedMeta, attribute: &str, valid: &str) -> s
 
 /// The option's key as the user wrote it.
 pub(crate) fn key(meta: &ParseNestedMeta) -> String {
-    meta.path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
+    crate::path::text(&meta.path)
 }
 
 /// `crate = "path"`: where generated code finds warden when the dependency is renamed.

@@ -2,8 +2,8 @@
 
 use syn::meta::ParseNestedMeta;
 
-use super::duration::DurationLit;
-use super::{parse_crate_path, set_once, unknown};
+use super::detect::Detect;
+use super::{Options, parse_crate_path, set_once, unknown};
 
 /// What a malformed `blocking(..)` is told.
 const BLOCKING_FORM: &str =
@@ -22,25 +22,6 @@ pub(crate) enum Mode {
     Warn,
 }
 
-/// Run-time slow-poll detection requested by the options.
-#[derive(Clone)]
-pub(crate) enum Detect {
-    /// `detect`: use the process-wide default threshold.
-    Default,
-    /// `max_poll = "10ms"`: this threshold.
-    MaxPoll(DurationLit),
-}
-
-impl Detect {
-    /// The fn's own threshold, `None` for the process-wide default.
-    pub(crate) fn max_poll(&self) -> Option<&DurationLit> {
-        match self {
-            Detect::Default => None,
-            Detect::MaxPoll(lit) => Some(lit),
-        }
-    }
-}
-
 /// Parsed `#[no_blocking(..)]` options.
 #[derive(Default, Clone)]
 pub(crate) struct NoBlockingArgs {
@@ -51,37 +32,26 @@ pub(crate) struct NoBlockingArgs {
     pub(crate) krate: Option<syn::Path>,
 }
 
-impl NoBlockingArgs {
-    /// Handles one option; the caller drives it over the attribute's arguments.
-    pub(crate) fn option(&mut self, meta: &ParseNestedMeta) -> syn::Result<()> {
-        if meta.path.is_ident("warn") {
-            if self.mode == Mode::Warn {
-                return Err(meta.error("duplicate option `warn`: give it once"));
+impl Options for NoBlockingArgs {
+    fn option(&mut self, key: &str, meta: &ParseNestedMeta) -> syn::Result<()> {
+        match key {
+            "detect" | "max_poll" => Detect::option(&mut self.detect, key, meta)?,
+            "warn" => {
+                if self.mode == Mode::Warn {
+                    return Err(meta.error("duplicate option `warn`: give it once"));
+                }
+                self.mode = Mode::Warn;
             }
-            self.mode = Mode::Warn;
-        } else if meta.path.is_ident("detect") {
-            set_once(&mut self.detect, Detect::Default, meta)?;
-        } else if meta.path.is_ident("max_poll") {
-            let lit: syn::LitStr = meta.value()?.parse().map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    "`max_poll` takes a duration string, e.g. `max_poll = \"10ms\"`",
-                )
-            })?;
-            let duration = DurationLit::parse(&lit)?;
-            set_once(&mut self.detect, Detect::MaxPoll(duration), meta)
-                .map_err(|_| meta.error("give either `detect` or `max_poll = \"..\"`, once"))?;
-        } else if meta.path.is_ident("blocking") {
-            if !self.blocking.is_empty() {
-                return Err(meta
-                    .error("duplicate option `blocking`: list every path in one `blocking(..)`"));
+            "blocking" => {
+                if !self.blocking.is_empty() {
+                    return Err(meta.error(
+                        "duplicate option `blocking`: list every path in one `blocking(..)`",
+                    ));
+                }
+                self.blocking = parse_blocking_paths(meta)?;
             }
-            self.blocking = parse_blocking_paths(meta)?;
-        } else if meta.path.is_ident("crate") {
-            let path = parse_crate_path(meta)?;
-            set_once(&mut self.krate, path, meta)?;
-        } else {
-            return Err(unknown(meta, "no_blocking", VALID));
+            "crate" => set_once(&mut self.krate, parse_crate_path(meta)?, meta)?,
+            _ => return Err(unknown(meta, "no_blocking", VALID)),
         }
         Ok(())
     }
@@ -119,13 +89,10 @@ mod tests {
     use quote::quote;
 
     use super::{Mode, NoBlockingArgs};
-    use crate::args::parse_or_default;
+    use crate::args::Options;
 
     fn parse(tokens: TokenStream) -> Result<NoBlockingArgs, String> {
-        match parse_or_default(tokens, NoBlockingArgs::option) {
-            (args, None) => Ok(args),
-            (_, Some(e)) => Err(e.to_string()),
-        }
+        NoBlockingArgs::parse(tokens).map_err(|e| e.to_string())
     }
 
     #[test]

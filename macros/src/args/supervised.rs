@@ -3,9 +3,9 @@
 use syn::meta::ParseNestedMeta;
 use syn::{LitInt, LitStr};
 
+use super::detect::Detect;
 use super::duration::DurationLit;
-use super::no_blocking::Detect;
-use super::{parse_crate_path, set_once, unknown};
+use super::{Options, parse_crate_path, set_once, unknown};
 
 const VALID: &str = "`timeout = \"250ms\"`, `grace = \"5s\"`, `name = \"..\"`, `max_children = 64`, \
                      `restart = \"on_failure\" | \"always\"`, `max_restarts = 5`, `within = \"60s\"`, \
@@ -43,86 +43,27 @@ pub(crate) struct SupervisedArgs {
     pub(crate) krate: Option<syn::Path>,
 }
 
-impl SupervisedArgs {
-    /// Handles one option; the caller drives it over the attribute's arguments.
-    pub(crate) fn option(&mut self, meta: &ParseNestedMeta) -> syn::Result<()> {
-        let key = super::key(meta);
-        match key.as_str() {
+impl Options for SupervisedArgs {
+    fn option(&mut self, key: &str, meta: &ParseNestedMeta) -> syn::Result<()> {
+        match key {
+            "detect" | "max_poll" => Detect::option(&mut self.detect, key, meta),
             "timeout" => set_once(&mut self.timeout, duration(meta)?, meta),
             "grace" => set_once(&mut self.grace, duration(meta)?, meta),
             "within" => set_once(&mut self.within, duration(meta)?, meta),
-            "name" => {
-                let name: LitStr = meta.value()?.parse()?;
-                if name.value().is_empty() {
-                    return Err(syn::Error::new(name.span(), "`name` cannot be empty"));
-                }
-                set_once(&mut self.name, name, meta)
-            }
-            "max_children" => set_once(
-                &mut self.max_children,
-                positive(meta, "max_children")?,
-                meta,
-            ),
+            "name" => set_once(&mut self.name, meta.value()?.parse()?, meta),
+            "max_children" => set_once(&mut self.max_children, count(meta)?, meta),
             "max_restarts" => set_once(&mut self.max_restarts, count(meta)?, meta),
             "restart" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                let restart = match lit.value().as_str() {
-                    "on_failure" => Restart::OnFailure,
-                    "always" => Restart::Always,
-                    other => {
-                        return Err(syn::Error::new(
-                            lit.span(),
-                            format!(
-                                "unknown restart policy `{other}`: use \"on_failure\" (restart after an error \
-                                 or panic) or \"always\" (restart after any end)"
-                            ),
-                        ));
-                    }
-                };
-                set_once(&mut self.restart, (restart, lit), meta)
+                set_once(&mut self.restart, (restart(&lit)?, lit), meta)
             }
             "backoff" => {
                 let lit: LitStr = meta.value()?.parse()?;
                 set_once(&mut self.backoff, backoff(&lit)?, meta)
             }
-            "detect" => set_once(&mut self.detect, Detect::Default, meta),
-            "max_poll" => {
-                let threshold = Detect::MaxPoll(duration(meta)?);
-                set_once(&mut self.detect, threshold, meta)
-                    .map_err(|_| meta.error("give either `detect` or `max_poll = \"..\"`, once"))
-            }
             "crate" => set_once(&mut self.krate, parse_crate_path(meta)?, meta),
             _ => Err(unknown(meta, "supervised", VALID)),
         }
-    }
-
-    /// Checks options that only make sense together; run after all options are parsed.
-    pub(crate) fn validate(&self) -> syn::Result<()> {
-        if self.restart.is_none() {
-            let orphan = self
-                .max_restarts
-                .as_ref()
-                .map(|lit| (lit.span(), "max_restarts"))
-                .or_else(|| self.within.as_ref().map(|d| (d.lit.span(), "within")))
-                .or_else(|| self.backoff.as_ref().map(|b| (b.min.lit.span(), "backoff")));
-            if let Some((span, option)) = orphan {
-                return Err(syn::Error::new(
-                    span,
-                    format!(
-                        "`{option}` tunes restarts: add `restart = \"on_failure\"` or `restart = \"always\"`"
-                    ),
-                ));
-            }
-        }
-        if let Some(backoff) = &self.backoff {
-            if backoff.min.value > backoff.max.value {
-                return Err(syn::Error::new(
-                    backoff.min.lit.span(),
-                    "the backoff's lower bound is above its upper bound: write `backoff = \"min..max\"`",
-                ));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -131,24 +72,27 @@ fn duration(meta: &ParseNestedMeta) -> syn::Result<DurationLit> {
     DurationLit::parse(&lit)
 }
 
-/// A whole number ≥ 1.
-fn positive(meta: &ParseNestedMeta, option: &str) -> syn::Result<LitInt> {
-    let lit = count(meta)?;
-    if lit.base10_parse::<usize>()? == 0 {
-        return Err(syn::Error::new(
-            lit.span(),
-            format!("`{option}` must be at least 1"),
-        ));
-    }
-    Ok(lit)
-}
-
 /// A whole number that fits a `usize`.
 fn count(meta: &ParseNestedMeta) -> syn::Result<LitInt> {
     let lit: LitInt = meta.value()?.parse()?;
     lit.base10_parse::<usize>()
         .map_err(|_| syn::Error::new(lit.span(), "expected a whole number, like `5`"))?;
     Ok(lit)
+}
+
+/// `"on_failure"` or `"always"`.
+fn restart(lit: &LitStr) -> syn::Result<Restart> {
+    match lit.value().as_str() {
+        "on_failure" => Ok(Restart::OnFailure),
+        "always" => Ok(Restart::Always),
+        other => Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "unknown restart policy `{other}`: use \"on_failure\" (restart after an error \
+                 or panic) or \"always\" (restart after any end)"
+            ),
+        )),
+    }
 }
 
 /// `"100ms..10s"`.

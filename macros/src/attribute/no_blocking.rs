@@ -2,17 +2,14 @@
 
 use proc_macro2::TokenStream;
 
+use crate::args::Options;
 use crate::args::no_blocking::{Mode, NoBlockingArgs};
-use crate::args::parse_or_default;
-use crate::expand;
-use crate::expand::body::AsyncShape;
-use crate::markers;
-use crate::report::Report;
+use crate::{expand, markers, valid};
 use warden_analysis::{Checks, CustomBlocking, analyze};
 
 /// Checks the item and emits it (minus markers) with its errors or warnings.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let (args, args_error) = parse_or_default(args, NoBlockingArgs::option);
+    let (args, report) = super::options(NoBlockingArgs::parse(args), valid::no_blocking::options);
     let custom = CustomBlocking::new(&args.blocking);
     let checks = Checks {
         blocking: true,
@@ -21,12 +18,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         queues: false,
         custom: &custom,
     };
-    let krate = super::crate_path(args.krate.as_ref());
-    let (tokens, report) = super::each_fn(
-        "no_blocking",
-        item,
-        Report::with(args_error),
-        |function, direct, report| {
+    let krate = expand::crate_path(args.krate.as_ref());
+    let (tokens, report) =
+        super::each_fn("no_blocking", item, report, |function, direct, report| {
             if warden_analysis::markers::is_allowed(function.attrs) {
                 markers::strip_fn(function);
                 return;
@@ -37,32 +31,21 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
                 &function.scope.with_params(function.sig),
                 checks,
             );
-            if direct && !found.has_async_code {
-                report.error(syn::Error::new(
-                    function.sig.fn_token.span,
-                    "`#[no_blocking]` checks async code, and this fn has none: \
-                 make it an `async fn` (or give it an `async` block), or remove the attribute",
-                ));
-            }
             let warnings = report.findings(found.findings, args.mode == Mode::Warn);
             function.block.stmts.splice(0..0, warnings);
-            if let Some(detect) = &args.detect {
-                match AsyncShape::of(function.sig, function.block) {
-                Some(shape) => {
-                    expand::detect::detect(detect.max_poll(), &krate, function.sig, function.block, &shape);
-                }
-                None if found.has_async_code => report.error(syn::Error::new(
-                    function.sig.fn_token.span,
-                    "slow-poll detection times the polls of an `async fn` or of the async block that \
-                     `#[tokio::test]`, `#[tokio::main]` or `#[async_trait]` leave, and this fn has neither; \
-                     put `#[no_blocking(max_poll = \"..\")]` on the async fn itself",
-                )),
-                None => {}
-            }
+            match valid::no_blocking::check(
+                &args,
+                function.sig,
+                function.block,
+                found.has_async_code,
+                direct,
+            ) {
+                Ok(Some(timed)) => *function.block = expand::detect::timed(&timed, &krate),
+                Ok(None) => {}
+                Err(error) => report.error(error),
             }
             markers::strip_fn(function);
-        },
-    );
+        });
     super::emit(tokens, report)
 }
 

@@ -2,34 +2,32 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{Block, Ident, Signature};
+use syn::{Block, Ident, Type};
 
-use super::body::{AsyncShape, wrap};
-use crate::args::bounded::{BoundedArgs, Limit, Mode};
+use super::user_types::{OnOutput, checked_key, on_output};
+use super::wrap::{Layer, wrap};
+use crate::args::bounded::{Limit, Mode};
+use crate::valid::bounded::Bounded;
 
-/// Rewrites the fn so each call holds a permit of the fn's limiter while its body runs.
-pub(crate) fn bounded(
-    args: &BoundedArgs,
-    krate: &TokenStream,
-    sig: &Signature,
-    block: &mut Block,
-    shape: &AsyncShape,
-) {
+/// The fn's new body: each call holds a permit of the fn's limiter while its body runs.
+pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
+    let args = model.args;
     let limiter = Ident::new("__WARDEN_BOUND", Span::mixed_site());
     let key = Ident::new("__warden_key", Span::mixed_site());
-    let fn_name = sig.ident.to_string();
+    let fn_name = model.function.sig.ident.to_string();
     let limit = match &args.limit {
         Limit::Literal(n, span) => quote_spanned!(*span=> #n),
         Limit::Const(path) => quote!(#path),
     };
-    let (kind, key_prelude, key_arg) = match &args.per {
-        Some(per) => (
-            quote!(KeyedBound),
-            quote_spanned!(per.span()=> let #key = ::core::clone::Clone::clone(&#per);),
-            quote!(#key,),
-        ),
-        None => (quote!(Bound), TokenStream::new(), TokenStream::new()),
+    let (kind, key_prelude) = match &model.key {
+        Some(per) => {
+            let borrowed = matches!(per.binding.ty, Some(Type::Reference(_)));
+            let value = checked_key(krate, per.per, borrowed);
+            (quote!(KeyedBound), quote!(let #key = #value;))
+        }
+        None => (quote!(Bound), TokenStream::new()),
     };
+    let key = model.key.as_ref().map(|_| key);
     let prelude = quote! {
         static #limiter: #krate::__private::#kind = #krate::__private::#kind::new(
             ::core::concat!(::core::module_path!(), "::", #fn_name),
@@ -40,19 +38,28 @@ pub(crate) fn bounded(
     let mode = match &args.mode {
         Mode::Wait => None,
         Mode::Reject(_) => Some(quote!(#krate::__private::BoundMode::Reject)),
-        Mode::WaitFor(deadline) => {
-            let (secs, nanos) = deadline.parts();
-            Some(
-                quote!(#krate::__private::BoundMode::WaitFor(::core::time::Duration::new(#secs, #nanos))),
-            )
+        Mode::WaitFor(deadline) => Some(quote!(#krate::__private::BoundMode::WaitFor(#deadline))),
+    };
+    let result_span = model.function.output.span();
+    let krate = krate.clone();
+    let around = move |future| match mode {
+        None => {
+            let key = key.map(|key| quote!(#key,));
+            quote!(#limiter.run(#key #future))
         }
+        Some(mode) => on_output(
+            &krate,
+            result_span,
+            OnOutput::RunOrFail { limiter, mode, key },
+            &future,
+        ),
     };
-    let result_span = match &sig.output {
-        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-        syn::ReturnType::Default => sig.ident.span(),
-    };
-    wrap(sig, block, shape, &prelude, |future| match mode {
-        None => quote!(#limiter.run(#key_arg #future)),
-        Some(mode) => quote_spanned!(result_span=> #limiter.run_or_fail(#mode, #key_arg #future)),
-    });
+    wrap(
+        &model.function,
+        vec![Layer {
+            prelude,
+            around: Box::new(around),
+            renames_self: false,
+        }],
+    )
 }

@@ -4,26 +4,24 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Block, Ident, Signature};
 
-use super::body::{AsyncShape, wrap};
-use crate::args::duration::DurationLit;
+use super::wrap::{Layer, wrap};
+use crate::args::detect::Detect;
+use crate::valid::no_blocking::Timed;
 
-/// Rewrites the fn so every poll of its body is timed against `max_poll` (or the process-wide
-/// default when `None`).
-pub(crate) fn detect(
-    max_poll: Option<&DurationLit>,
-    krate: &TokenStream,
-    sig: &Signature,
-    block: &mut Block,
-    shape: &AsyncShape,
-) {
+/// The new body of a `#[no_blocking(detect)]` fn: every poll of its async code timed.
+pub(crate) fn timed(model: &Timed<'_>, krate: &TokenStream) -> Block {
+    let layer = layer(model.detect, krate, model.function.sig);
+    wrap(&model.function, vec![layer])
+}
+
+/// The layer that times every poll of the fn `sig`'s future against the option's threshold (or
+/// the process-wide default).
+pub(crate) fn layer(detect: &Detect, krate: &TokenStream, sig: &Signature) -> Layer {
     let site = Ident::new("__WARDEN_POLLS", Span::mixed_site());
     let fn_name = sig.ident.to_string();
-    let threshold = max_poll.map_or_else(
+    let threshold = detect.max_poll().map_or_else(
         || quote!(::core::option::Option::None),
-        |lit| {
-            let (secs, nanos) = lit.parts();
-            quote_spanned!(lit.lit.span()=> ::core::option::Option::Some(::core::time::Duration::new(#secs, #nanos)))
-        },
+        |max_poll| quote_spanned!(max_poll.lit.span()=> ::core::option::Option::Some(#max_poll)),
     );
     let here = sig.ident.span();
     let prelude = quote_spanned! {here=>
@@ -34,11 +32,9 @@ pub(crate) fn detect(
             #threshold,
         );
     };
-    wrap(
-        sig,
-        block,
-        shape,
-        &prelude,
-        |future| quote!(#site.run(#future)),
-    );
+    Layer {
+        prelude,
+        around: Box::new(move |future| quote!(#site.run(#future))),
+        renames_self: false,
+    }
 }

@@ -2,61 +2,91 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::{Block, FnArg, Ident, LitStr, Pat, Signature};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, FnArg, Ident, LitStr, PatIdent, Signature};
 
-use super::body::{AsyncShape, wrap};
-use crate::args::duration::DurationLit;
+use super::user_types::{OnOutput, on_output};
+use super::wrap::{Layer, wrap};
+use super::{detect, receiver};
 use crate::args::supervised::{Restart, SupervisedArgs};
+use crate::valid::supervised::{Restarted, Supervised};
 
-/// Rewrites the fn so each call is a supervision scope (restarted by its policy, if any).
-pub(crate) fn supervised(
-    args: &SupervisedArgs,
-    krate: &TokenStream,
-    sig: &Signature,
-    block: &mut Block,
-    shape: &AsyncShape,
-    result_span: Span,
-    error_span: Option<Span>,
-) {
+/// The fn's new body: each call is a supervision scope (restarted by its policy, if any), its
+/// polls timed when `detect` asks for it.
+pub(crate) fn supervised(model: &Supervised<'_>, krate: &TokenStream) -> Block {
+    let args = model.args;
+    let sig = model.function.sig;
+    let mut layers = Vec::with_capacity(2);
+    if let Some(detect) = &args.detect {
+        layers.push(detect::layer(detect, krate, sig));
+    }
+    layers.push(scope(model, krate));
+    wrap(&model.function, layers)
+}
+
+/// A restarting fn clones its arguments for each attempt and never changes the originals: their
+/// `mut` goes (each clone keeps it).
+pub(crate) fn unmut_arguments(sig: &mut Signature) {
+    struct Unmut;
+    impl VisitMut for Unmut {
+        fn visit_pat_ident_mut(&mut self, pat: &mut PatIdent) {
+            if pat.by_ref.is_none() {
+                pat.mutability = None;
+            }
+            visit_mut::visit_pat_ident_mut(self, pat);
+        }
+    }
+    for arg in &mut sig.inputs {
+        match arg {
+            FnArg::Receiver(receiver) if receiver.reference.is_none() => receiver.mutability = None,
+            FnArg::Receiver(_) => {}
+            FnArg::Typed(typed) => Unmut.visit_pat_mut(&mut typed.pat),
+        }
+    }
+}
+
+/// The scope around the body, and the `static` that configures it.
+fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
     let scope = Ident::new("__WARDEN_SCOPE", Span::mixed_site());
-    let config = config(args, krate, sig);
+    let config = config(model.args, krate, model.function.sig);
     let prelude = quote! {
         static #scope: #krate::__private::ScopeConfig = #config;
     };
-    let restarts = args.restart.is_some();
-    let clones = if restarts {
-        clone_arguments(sig)
-    } else {
-        TokenStream::new()
-    };
-    wrap(sig, block, shape, &prelude, |future| {
-        if restarts {
-            quote_spanned! {result_span=>
-                #krate::__private::supervise(&#scope, move || {
+    let result_span = model.function.output.span();
+    let krate = krate.clone();
+    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = match &model.restart {
+        Some(restart) => {
+            let clones = clone_per_attempt(restart);
+            Box::new(move |future| {
+                let make = quote!(move || {
                     #clones
                     #future
-                })
-            }
-        } else {
-            let failure = Ident::new("__warden_failure", Span::mixed_site());
-            let convert = error_span.map_or_else(
-                || quote!(::core::convert::From::from(#failure)),
-                |span| quote_spanned!(span=> ::core::convert::From::from(#failure)),
-            );
-            let converted = Ident::new("__warden_error", Span::mixed_site());
-            // A map of the scope's output, not an `async move` around the call: such a block
-            // would keep its own copy of the fn's arguments next to the body's.
-            quote! {
-                #krate::__private::supervise_with(&#scope, #future, |#failure| {
-                    // `E` may be `Failure` itself.
-                    #[allow(clippy::useless_conversion)]
-                    let #converted = #convert;
-                    #converted
-                })
-            }
+                });
+                on_output(
+                    &krate,
+                    result_span,
+                    OnOutput::Supervise { config: scope },
+                    &make,
+                )
+            })
         }
-    });
+        None => Box::new(move |future| {
+            on_output(
+                &krate,
+                result_span,
+                OnOutput::SuperviseWith { config: scope },
+                &future,
+            )
+        }),
+    };
+    Layer {
+        prelude,
+        around,
+        renames_self: model
+            .restart
+            .as_ref()
+            .is_some_and(|restart| restart.receiver.is_some()),
+    }
 }
 
 /// The `ScopeConfig` expression, a `const` builder chain.
@@ -75,11 +105,9 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
             .span(|| #krate::__private::tracing::info_span!(#span_name))
     };
     if let Some(timeout) = &args.timeout {
-        let timeout = duration(timeout);
         config.extend(quote!(.timeout(#timeout)));
     }
     if let Some(grace) = &args.grace {
-        let grace = duration(grace);
         config.extend(quote!(.grace(#grace)));
     }
     if let Some(max) = &args.max_children {
@@ -94,11 +122,10 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
             policy.extend(quote!(.max_restarts(#max)));
         }
         if let Some(within) = &args.within {
-            let within = duration(within);
             policy.extend(quote!(.within(#within)));
         }
         if let Some(backoff) = &args.backoff {
-            let (min, max) = (duration(&backoff.min), duration(&backoff.max));
+            let (min, max) = (&backoff.min, &backoff.max);
             policy.extend(quote!(.backoff(#min, #max)));
         }
         config.extend(quote!(.restart(#policy)));
@@ -106,26 +133,20 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
     config
 }
 
-fn duration(lit: &DurationLit) -> TokenStream {
-    let (secs, nanos) = lit.parts();
-    quote_spanned!(lit.lit.span()=> ::core::time::Duration::new(#secs, #nanos))
-}
-
-/// `let a = Clone::clone(&a);` for each argument, so every attempt of a restarting scope gets
-/// its own copy; a type that is not `Clone` is an error on the argument.
-fn clone_arguments(sig: &Signature) -> TokenStream {
-    sig.inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(typed) => match &*typed.pat {
-                Pat::Ident(p) => {
-                    let ident = &p.ident;
-                    let mutability = &p.mutability;
-                    Some(quote_spanned!(typed.ty.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);))
-                }
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .collect()
+/// `let a = Clone::clone(&a);` for each name the arguments bind (and `self` by value, under
+/// its attempt's name), so every attempt of a restarting scope gets its own copy; a type that is
+/// not `Clone` is an error on the argument.
+fn clone_per_attempt(restart: &Restarted<'_>) -> TokenStream {
+    let mut clones = TokenStream::new();
+    if let Some(receiver) = restart.receiver {
+        let span = receiver.self_token.span;
+        let name = receiver::clone_name(Span::call_site());
+        let (mutability, self_token) = (&receiver.mutability, &receiver.self_token);
+        clones.extend(quote_spanned!(span=> let #mutability #name = ::core::clone::Clone::clone(&#self_token);));
+    }
+    for binding in &restart.bindings {
+        let (ident, mutability) = (&binding.pat.ident, &binding.pat.mutability);
+        clones.extend(quote_spanned!(binding.span()=> let #mutability #ident = ::core::clone::Clone::clone(&#ident);));
+    }
+    clones
 }
