@@ -247,13 +247,14 @@ impl Walker<'_> {
         }
     }
 
+    /// Ends the guard bindings that `find` says `expr` moves.
     fn end_moved_by(
         &mut self,
         expr: &Expr,
-        moves: for<'e> fn(&'e Expr, &mut Vec<(&'e Ident, Move)>),
+        find: for<'e> fn(&'e Expr, &mut Vec<(&'e Ident, Move)>),
     ) {
         let mut moved = Vec::new();
-        moves(expr, &mut moved);
+        find(expr, &mut moved);
         self.end_moved(&moved);
     }
 
