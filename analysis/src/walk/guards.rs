@@ -234,22 +234,27 @@ impl Walker<'_> {
     /// After a statement or a `match` arm: the guard bindings it moved away end here. An
     /// assignment `g = ..` ends the old value of `g` and, when the new one is a guard, starts it.
     pub(super) fn end_moved_guards(&mut self, expr: &Expr) {
-        if !self.tracks_guards() {
-            return;
+        if self.tracks_guards() {
+            self.end_moved_by(expr, moved_by);
+            self.retake_by_assignment(expr);
         }
-        let mut moved = Vec::new();
-        moved_by(expr, &mut moved);
-        self.end_moved(&moved);
-        self.retake_by_assignment(expr);
     }
 
     /// After a condition, scrutinee or loop iterator: the guard bindings it moves end here.
     pub(super) fn end_moved_in_scrutinee(&mut self, expr: &Expr) {
-        if !self.tracks_guards() {
-            return;
+        if self.tracks_guards() {
+            self.end_moved_by(expr, moved_by_scrutinee);
         }
+    }
+
+    /// Ends the guard bindings that `find` says `expr` moves.
+    fn end_moved_by(
+        &mut self,
+        expr: &Expr,
+        find: for<'e> fn(&'e Expr, &mut Vec<(&'e Ident, Move)>),
+    ) {
         let mut moved = Vec::new();
-        moved_by_scrutinee(expr, &mut moved);
+        find(expr, &mut moved);
         self.end_moved(&moved);
     }
 
