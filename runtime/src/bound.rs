@@ -21,7 +21,7 @@ use std::future::Future;
 use std::hash::{Hash, Hasher, RandomState};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,7 @@ use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit
 
 use crate::failure::Failure;
 use crate::ratelimit::RateLimit;
+use crate::registry::{Registry, lock};
 
 /// What a caller does when its bound is full.
 ///
@@ -133,9 +134,7 @@ impl Stats {
 
     /// Adds the bound to the registry on its first use; afterwards one relaxed load.
     fn register(&self, entry: Registered) {
-        if !self.registered.load(Relaxed) && !self.registered.swap(true, Relaxed) {
-            lock(&REGISTRY).push(entry);
-        }
+        REGISTRY.join_once(&self.registered, entry);
     }
 
     /// Raises `max_in_flight` to `now` if that is a new high; usually one relaxed load.
@@ -262,12 +261,6 @@ impl Drop for Waiting<'_> {
     }
 }
 
-/// Locks a std mutex that warden only holds for a few instructions, never across `.await`; a
-/// panic in a user's `Hash`/`Eq` under it leaves data still worth reading, so poison is ignored.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Registry
 
@@ -277,13 +270,13 @@ enum Registered {
     Keyed(&'static KeyedBound),
 }
 
-/// Every bound used so far, in order of first use. Grows by one entry per limited fn, once.
-static REGISTRY: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
+/// Every bound used so far, in order of first use.
+static REGISTRY: Registry<Registered> = Registry::new();
 
 /// Snapshots of every bound used so far, in order of first use.
 pub(crate) fn snapshots() -> Vec<BoundSnapshot> {
-    let registered = lock(&REGISTRY).clone();
-    registered
+    REGISTRY
+        .entries()
         .into_iter()
         .map(|entry| match entry {
             Registered::Plain(bound) => bound.snapshot(),

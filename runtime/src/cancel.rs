@@ -13,7 +13,7 @@ use crate::scope::{CURRENT, Scope};
 /// # use warden_runtime::{Failure, ScopeConfig, supervise};
 /// # static CFG: ScopeConfig = ScopeConfig::new("worker");
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let r: Result<(), Failure> = supervise(&CFG, async {
+/// let r: Result<(), Failure> = supervise(&CFG, || async {
 ///     drop(warden_runtime::spawn(async {
 ///         warden_runtime::cancelled().await; // clean up, then return
 ///         Ok::<_, Failure>(())

@@ -17,12 +17,13 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::ratelimit::RateLimit;
+use crate::registry::Registry;
 
 /// The threshold used when neither the site, `WARDEN_MAX_POLL` nor [`set_default_max_poll`]
 /// gives one: 10 ms, far above a healthy poll (microseconds) and below what users feel.
@@ -191,7 +192,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, ParseDurationError> {
 // Sites
 
 /// Every site polled so far, in order of first poll. Grows by one entry per watched fn, once.
-static SITES: Mutex<Vec<&'static PollSite>> = Mutex::new(Vec::new());
+static SITES: Registry<&'static PollSite> = Registry::new();
 
 /// Counters of one watched fn at a moment, as [`crate::metrics::polls`] lists them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -286,12 +287,7 @@ impl PollSite {
 
     /// Lists the site on its first poll; afterwards one relaxed load.
     fn register(&'static self) {
-        if !self.registered.load(Relaxed) && !self.registered.swap(true, Relaxed) {
-            SITES
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(self);
-        }
+        SITES.join_once(&self.registered, self);
     }
 
     /// The threshold in force now.
@@ -390,8 +386,11 @@ impl<F: Future> Future for Timed<F> {
 
 /// Snapshots of every site polled so far, in order of first poll.
 pub(crate) fn snapshots() -> Vec<PollSnapshot> {
-    let sites = SITES.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    sites.into_iter().map(PollSite::snapshot).collect()
+    SITES
+        .entries()
+        .into_iter()
+        .map(PollSite::snapshot)
+        .collect()
 }
 
 #[cfg(test)]

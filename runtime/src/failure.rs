@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::error::Error;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 /// A boxed error as children and user code return it.
@@ -135,4 +135,23 @@ impl Failure {
     pub fn is_cancelled(&self) -> bool {
         matches!(self, Failure::Cancelled { .. })
     }
+
+    /// Logs a failure that nobody will receive, once, at error level, with its cause chain.
+    pub(crate) fn log_unreturned(&self, scope: &str) {
+        tracing::error!(scope, error = %chain(self), "warden: unreturned failure");
+    }
+}
+
+/// `error: cause: cause`, skipping a cause whose text its parent already shows.
+pub(crate) fn chain(error: &(dyn Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.ends_with(&text) {
+            let _ = write!(out, ": {text}");
+        }
+        source = s.source();
+    }
+    out
 }

@@ -6,6 +6,7 @@
 
 pub use crate::bound::BoundSnapshot;
 pub use crate::detect::PollSnapshot;
+pub use crate::scope::{ScopeStats, live_children, scope_stats};
 
 /// Every `#[bounded]` limit used so far, in order of first use.
 ///

@@ -11,11 +11,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
+use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
-use crate::scope::{
-    CURRENT, DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, Kind, Scope, ScopeGuard, ensure_runtime,
-    log_failure,
-};
+use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
 /// [`ShutdownHandle::shutdown`] cancels the whole tree, waits up to the grace period, aborts
@@ -132,19 +130,19 @@ impl Root {
             Some(self.token.clone()),
         );
         let span = tracing::info_span!("warden_root", scope = self.name);
-        run_root(scope, self.grace, self.signals, main)
+        run_root(Owner::new(scope), self.grace, self.signals, main)
             .instrument(span)
             .await
     }
 }
 
 async fn run_root<F: Future>(
-    scope: Arc<Scope>,
+    owner: Owner,
     grace: Duration,
     signals: bool,
     main: F,
 ) -> Result<F::Output, Failure> {
-    let guard = ScopeGuard::new(&scope);
+    let scope = Arc::clone(owner.scope());
     let token = scope.token().clone();
     // Boxed so it can be dropped at the deadline while the children are still drained; once per
     // program, so the allocation does not matter.
@@ -197,7 +195,7 @@ async fn run_root<F: Future>(
 
     if shutting_down {
         // An unowned child failure that caused this is the result; later ones are logged.
-        failure = failure.or_else(|| scope.close_slot());
+        failure = failure.or_else(|| scope.take_first_failure());
         let deadline = Instant::now() + grace;
         if let Some(m) = main_fut.as_mut() {
             match tokio::time::timeout_at(deadline, m).await {
@@ -205,7 +203,7 @@ async fn run_root<F: Future>(
                 Ok(Err(panic)) => {
                     let panicked = Failure::from_panic(scope.name, &*panic);
                     match &failure {
-                        Some(_) => log_failure(scope.name, &panicked),
+                        Some(_) => panicked.log_unreturned(scope.name),
                         None => failure = Some(panicked),
                     }
                 }
@@ -232,9 +230,9 @@ async fn run_root<F: Future>(
         }
         tracing::info!(scope = scope.name, elapsed = ?started.elapsed(), "warden: shutdown complete");
     }
-    guard.disarm();
+    owner.finish();
 
-    match (failure.or_else(|| scope.close_slot()), value) {
+    match (failure.or_else(|| scope.take_first_failure()), value) {
         (Some(f), _) => Err(f),
         (None, Some(v)) => Ok(v),
         (None, None) => Err(Failure::Cancelled {

@@ -44,7 +44,7 @@ type ChildResult<T> = Result<T, BoxError>;
 /// static CFG: ScopeConfig = ScopeConfig::new("parent");
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let r: Result<(), Failure> = supervise(&CFG, async {
+/// let r: Result<(), Failure> = supervise(&CFG, || async {
 ///     let owned = spawn(async { Ok::<_, Failure>(1) }).await;
 ///     drop(spawn(async { Ok::<_, Failure>(()) }).await); // the scope waits for it
 ///     assert_eq!(owned.await?, 1);
@@ -71,7 +71,7 @@ where
 /// # use warden_runtime::{Failure, ScopeConfig, supervise};
 /// # static CFG: ScopeConfig = ScopeConfig::new("crawl");
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let r: Result<(), Failure> = supervise(&CFG, async {
+/// let r: Result<(), Failure> = supervise(&CFG, || async {
 ///     let h = warden_runtime::spawn_named("fetch-42", async { Err::<(), _>("404") }).await;
 ///     assert_eq!(h.name(), "fetch-42");
 ///     Ok(())
@@ -99,10 +99,10 @@ where
         ensure_runtime("`warden::spawn` of child", &name);
         let scope = Scope::current_or_global();
         // A free slot is one compare-and-swap; only a full scope builds the race below.
-        let got_slot = scope.try_take_slot()
+        let got_slot = scope.capacity.try_take()
             || tokio::select! {
                 biased;
-                () = scope.take_slot() => true,
+                () = scope.capacity.take() => true,
                 () = scope.token().cancelled() => false,
             };
         if !got_slot {
@@ -122,7 +122,7 @@ where
 /// # use warden_runtime::{Failure, ScopeConfig, supervise, try_spawn};
 /// static ONE: ScopeConfig = ScopeConfig::new("one").max_children(1);
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let r: Result<(), Failure> = supervise(&ONE, async {
+/// let r: Result<(), Failure> = supervise(&ONE, || async {
 ///     let _busy = try_spawn(async { Ok::<_, Failure>(()) })?;
 ///     let second = try_spawn(async { Ok::<_, Failure>(()) });
 ///     assert!(matches!(second, Err(Failure::Overloaded { limit: 1, .. })));
@@ -171,10 +171,10 @@ where
     let name = name.into();
     ensure_runtime("`warden::try_spawn` of child", &name);
     let scope = Scope::current_or_global();
-    if !scope.try_take_slot() {
+    if !scope.capacity.try_take() {
         return Err(Failure::Overloaded {
             name: Cow::Borrowed(scope.name),
-            limit: scope.max_children,
+            limit: scope.capacity.max(),
         });
     }
     let handle = start(scope, name, fut);
@@ -196,7 +196,7 @@ where
     // Children and the scope's driver listen to this token: it must exist before they start.
     scope.token();
     let Some(id) = scope.register() else {
-        scope.free_slot();
+        scope.capacity.free();
         return ChildHandle::refused(scope, name);
     };
     let (tx, rx) = oneshot::channel();

@@ -14,37 +14,43 @@ async fn dropping_the_scope_aborts_every_child_and_leaves_no_task_alive() {
     static INNER: ScopeConfig = ScopeConfig::new("inner");
     let (a, b, c) = (flag(), flag(), flag());
     let (fa, fb, fc) = (a.clone(), b.clone(), c.clone());
-    let scope = supervise(&LOSER, async move {
-        drop(
-            spawn_named("sleeper", async move {
-                let _f = DropFlag(fa);
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
-        // A child that runs its own scope with its own child: the whole subtree must go.
-        drop(
-            spawn_named("middle", async move {
-                let _f = DropFlag(fb);
-                supervise(&INNER, async move {
-                    drop(
-                        spawn_named("grandchild", async move {
-                            let _f = DropFlag(fc);
-                            std::future::pending::<()>().await;
-                            Ok::<_, Failure>(())
-                        })
-                        .await,
-                    );
-                    std::future::pending::<()>().await;
-                    Ok::<(), Failure>(())
+    let scope = supervise(&LOSER, move || {
+        let (fa, fb, fc) = (fa.clone(), fb.clone(), fc.clone());
+        async move {
+            drop(
+                spawn_named("sleeper", async move {
+                    let _f = DropFlag(fa);
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    Ok::<_, Failure>(())
                 })
-                .await
-            })
-            .await,
-        );
-        std::future::pending::<()>().await;
-        Ok::<(), Failure>(())
+                .await,
+            );
+            // A child that runs its own scope with its own child: the whole subtree must go.
+            drop(
+                spawn_named("middle", async move {
+                    let _f = DropFlag(fb);
+                    supervise(&INNER, move || {
+                        let fc = fc.clone();
+                        async move {
+                            drop(
+                                spawn_named("grandchild", async move {
+                                    let _f = DropFlag(fc);
+                                    std::future::pending::<()>().await;
+                                    Ok::<_, Failure>(())
+                                })
+                                .await,
+                            );
+                            std::future::pending::<()>().await;
+                            Ok::<(), Failure>(())
+                        }
+                    })
+                    .await
+                })
+                .await,
+            );
+            std::future::pending::<()>().await;
+            Ok::<(), Failure>(())
+        }
     });
     bounded(async {
         tokio::select! {
@@ -70,7 +76,7 @@ fn dropped_scope_logs_what_it_aborted() {
         .unwrap();
     let (capture, _g) = Capture::install();
     rt.block_on(async {
-        let scope = supervise(&DROPPED, async {
+        let scope = supervise(&DROPPED, || async {
             drop(
                 spawn_named("orphan-candidate", async {
                     std::future::pending::<()>().await;

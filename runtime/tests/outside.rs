@@ -27,7 +27,7 @@ fn poll_once_outside_runtime<F: Future>(make: impl FnOnce() -> F) -> String {
 #[test]
 fn supervise_outside_a_runtime_names_the_fix() {
     static CFG: ScopeConfig = ScopeConfig::new("fetch_user");
-    let msg = poll_once_outside_runtime(|| supervise(&CFG, async { Ok::<(), Failure>(()) }));
+    let msg = poll_once_outside_runtime(|| supervise(&CFG, || async { Ok::<(), Failure>(()) }));
     assert_eq!(
         msg,
         "warden: `#[supervised]` fn `fetch_user` was called outside a Tokio runtime; run it \

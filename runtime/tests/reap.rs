@@ -9,7 +9,7 @@ use warden_runtime::{Failure, ScopeConfig, live_children, scope_stats, spawn, su
 async fn a_hundred_thousand_short_children_are_reaped_as_they_finish() {
     static CFG: ScopeConfig = ScopeConfig::new("reaper").max_children(64);
     const N: u64 = 100_000;
-    let r: Result<usize, Failure> = bounded(supervise(&CFG, async {
+    let r: Result<usize, Failure> = bounded(supervise(&CFG, || async {
         let mut peak = 0;
         for i in 0..N {
             drop(spawn(async move { Ok::<_, Failure>(i) }).await);

@@ -9,7 +9,7 @@ use support::{Capture, bounded};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{
-    BoxError, Failure, RestartPolicy, ScopeConfig, current_token, spawn, supervise_restarting,
+    BoxError, Failure, RestartPolicy, ScopeConfig, current_token, spawn, supervise,
 };
 
 const MS: Duration = Duration::from_millis(1);
@@ -19,7 +19,7 @@ async fn transient_restarts_after_errors_and_panics_then_returns_ok() {
     static CFG: ScopeConfig = ScopeConfig::new("transient").restart(RestartPolicy::on_failure());
     let (capture, _g) = Capture::install();
     let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         let n = attempts;
         async move {
@@ -46,7 +46,7 @@ async fn transient_restarts_after_errors_and_panics_then_returns_ok() {
 async fn transient_does_not_restart_after_ok() {
     static CFG: ScopeConfig = ScopeConfig::new("once").restart(RestartPolicy::on_failure());
     let mut attempts = 0u32;
-    let r: Result<&str, BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<&str, BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         async { Ok("done") }
     }))
@@ -64,7 +64,7 @@ async fn permanent_restarts_after_ok_until_the_intensity_is_reached() {
     );
     let (capture, _g) = Capture::install();
     let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         let n = attempts;
         async move { Ok(n) }
@@ -89,7 +89,7 @@ async fn intensity_exceeded_returns_the_last_failure() {
     );
     let (capture, _g) = Capture::install();
     let mut attempts = 0u32;
-    let r: Result<(), BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<(), BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         let n = attempts;
         async move { Err(format!("failure #{n}").into()) }
@@ -111,7 +111,7 @@ async fn restarts_outside_the_period_do_not_count() {
             .within(Duration::from_millis(100)),
     );
     let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         let n = attempts;
         async move {
@@ -134,7 +134,7 @@ async fn backoff_delays_grow_and_stay_within_bounds() {
     );
     let starts = Arc::new(Mutex::new(Vec::new()));
     let s = starts.clone();
-    let r: Result<(), BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<(), BoxError> = bounded(supervise(&CFG, || {
         s.lock().unwrap().push(Instant::now());
         async { Err("always".into()) }
     }))
@@ -165,7 +165,7 @@ async fn a_cancelled_attempt_is_not_restarted() {
             .within(Duration::from_secs(60)),
     );
     let mut attempts = 0u32;
-    let r: Result<(), BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<(), BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         async {
             current_token().cancel();
@@ -187,7 +187,7 @@ async fn a_cancelled_attempt_is_not_restarted() {
 async fn child_failure_restarts_the_scope() {
     static CFG: ScopeConfig = ScopeConfig::new("parent").restart(RestartPolicy::on_failure());
     let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise_restarting(&CFG, || {
+    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
         attempts += 1;
         let n = attempts;
         async move {
@@ -211,21 +211,24 @@ async fn parent_cancellation_during_backoff_stops_restarting() {
     let attempts = Arc::new(Mutex::new(0u32));
     let a = attempts.clone();
     let start = Instant::now();
-    let r: Result<(), Failure> = bounded(warden_runtime::supervise(&OUTER, async move {
-        let worker = spawn(async move {
-            let r: Result<(), BoxError> = supervise_restarting(&WORKER, || {
-                *a.lock().unwrap() += 1;
-                async { Err("down".into()) }
+    let r: Result<(), Failure> = bounded(warden_runtime::supervise(&OUTER, move || {
+        let a = a.clone();
+        async move {
+            let worker = spawn(async move {
+                let r: Result<(), BoxError> = supervise(&WORKER, || {
+                    *a.lock().unwrap() += 1;
+                    async { Err("down".into()) }
+                })
+                .await;
+                r
             })
             .await;
-            r
-        })
-        .await;
-        tokio::time::sleep(Duration::from_millis(100)).await; // the worker is in its backoff
-        current_token().cancel();
-        let err = worker.await.expect_err("cancelled");
-        assert!(err.to_string().contains("cancelled"), "{err}");
-        Ok(())
+            tokio::time::sleep(Duration::from_millis(100)).await; // the worker is in its backoff
+            current_token().cancel();
+            let err = worker.await.expect_err("cancelled");
+            assert!(err.to_string().contains("cancelled"), "{err}");
+            Ok(())
+        }
     }))
     .await;
     assert!(matches!(r, Err(Failure::Cancelled { .. })), "{r:?}");

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::{
     BoxError, Failure, ScopeConfig, cancelled, current_token, is_cancelled, scope_stats, spawn,
-    spawn_named, supervise, try_spawn,
+    spawn_named, supervise, supervise_with, try_spawn,
 };
 
 /// A child that records whether it saw its scope's cancellation, then stops cleanly.
@@ -35,17 +35,20 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
     let (capture, _g) = Capture::install();
     let (sibling, body_dropped) = (flag(), flag());
     let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        drop(spawn_named("sibling", polite(s)).await);
-        drop(
-            spawn_named("bad", async {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                Err::<(), _>("boom")
-            })
-            .await,
-        );
-        stuck_body(b).await;
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let (b, s) = (b.clone(), s.clone());
+        async move {
+            drop(spawn_named("sibling", polite(s)).await);
+            drop(
+                spawn_named("bad", async {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    Err::<(), _>("boom")
+                })
+                .await,
+            );
+            stuck_body(b).await;
+            Ok(())
+        }
     }))
     .await;
     match r {
@@ -74,19 +77,22 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
     static CFG: ScopeConfig = ScopeConfig::new("parent");
     let (sibling, body_dropped) = (flag(), flag());
     let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        drop(spawn_named("sibling", polite(s)).await);
-        drop(
-            spawn_named("crasher", async {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                std::panic::panic_any::<&str>("kaboom");
-                #[allow(unreachable_code)]
-                Ok::<(), Failure>(())
-            })
-            .await,
-        );
-        stuck_body(b).await;
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let (b, s) = (b.clone(), s.clone());
+        async move {
+            drop(spawn_named("sibling", polite(s)).await);
+            drop(
+                spawn_named("crasher", async {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    std::panic::panic_any::<&str>("kaboom");
+                    #[allow(unreachable_code)]
+                    Ok::<(), Failure>(())
+                })
+                .await,
+            );
+            stuck_body(b).await;
+            Ok(())
+        }
     }))
     .await;
     let Err(Failure::Child {
@@ -112,7 +118,7 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
 async fn awaited_handle_owns_the_error_and_the_scope_does_not_report_it() {
     static CFG: ScopeConfig = ScopeConfig::new("owner");
     let (capture, _g) = Capture::install();
-    let r: Result<&str, Failure> = bounded(supervise(&CFG, async {
+    let r: Result<&str, Failure> = bounded(supervise(&CFG, || async {
         let h = spawn_named("fails", async { Err::<(), _>("mine") }).await;
         // Let it fail before we await: the result waits in the handle.
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -138,7 +144,7 @@ async fn awaited_handle_owns_the_error_and_the_scope_does_not_report_it() {
 async fn dropped_handle_after_failure_gives_it_back_to_the_scope() {
     static CFG: ScopeConfig = ScopeConfig::new("giver");
     let (capture, _g) = Capture::install();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async {
+    let r: Result<(), Failure> = bounded(supervise(&CFG, || async {
         let h = spawn_named("late", async { Err::<(), _>("nobody took me") }).await;
         tokio::time::sleep(Duration::from_millis(10)).await;
         drop(h); // the failure sits in the handle: dropping it must not lose it
@@ -157,7 +163,7 @@ async fn dropped_handle_after_failure_gives_it_back_to_the_scope() {
 async fn later_failures_are_logged_once_each() {
     static CFG: ScopeConfig = ScopeConfig::new("many").grace(Duration::from_secs(1));
     let (capture, _g) = Capture::install();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async {
+    let r: Result<(), Failure> = bounded(supervise(&CFG, || async {
         for i in 1..=3u64 {
             // They ignore cancellation, so all three fail (within the grace period).
             drop(
@@ -195,7 +201,7 @@ async fn later_failures_are_logged_once_each() {
 #[tokio::test]
 async fn body_panic_becomes_panicked_and_does_not_unwind() {
     static CFG: ScopeConfig = ScopeConfig::new("fragile");
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async {
+    let r: Result<(), Failure> = bounded(supervise(&CFG, || async {
         std::panic::panic_any(format!("body broke: {}", 7));
         #[allow(unreachable_code)]
         Ok(())
@@ -222,14 +228,23 @@ impl From<Failure> for MyError {
     }
 }
 
+impl std::fmt::Display for MyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn body_error_is_returned_as_is_after_children_are_cancelled() {
     static CFG: ScopeConfig = ScopeConfig::new("typed");
     let saw = flag();
     let s = saw.clone();
-    let r: Result<(), MyError> = bounded(supervise(&CFG, async move {
-        drop(spawn(polite(s)).await);
-        Err(MyError::Mine("nope"))
+    let r: Result<(), MyError> = bounded(supervise(&CFG, move || {
+        let s = s.clone();
+        async move {
+            drop(spawn(polite(s)).await);
+            Err(MyError::Mine("nope"))
+        }
     }))
     .await;
     assert_eq!(r, Err(MyError::Mine("nope")));
@@ -245,16 +260,19 @@ async fn ok_body_returns_only_after_its_children_finished() {
     let done = flag();
     let d = done.clone();
     let start = Instant::now();
-    let r: Result<u8, MyError> = bounded(supervise(&CFG, async move {
-        drop(
-            spawn(async move {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                d.store(true, Ordering::SeqCst);
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
-        Ok(1)
+    let r: Result<u8, MyError> = bounded(supervise(&CFG, move || {
+        let d = d.clone();
+        async move {
+            drop(
+                spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    d.store(true, Ordering::SeqCst);
+                    Ok::<_, Failure>(())
+                })
+                .await,
+            );
+            Ok(1)
+        }
     }))
     .await;
     assert_eq!(r, Ok(1));
@@ -270,14 +288,17 @@ async fn token_cancel_in_body_reaches_children_and_returns_cancelled() {
     static CFG: ScopeConfig = ScopeConfig::new("self-cancel");
     let saw = flag();
     let s = saw.clone();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        assert!(!is_cancelled());
-        drop(spawn(polite(s)).await);
-        let token = current_token();
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        token.cancel();
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let s = s.clone();
+        async move {
+            assert!(!is_cancelled());
+            drop(spawn(polite(s)).await);
+            let token = current_token();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            token.cancel();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(())
+        }
     }))
     .await;
     assert!(
@@ -293,10 +314,13 @@ async fn timeout_cancels_the_body_and_children() {
     let (saw, body_dropped) = (flag(), flag());
     let (s, b) = (saw.clone(), body_dropped.clone());
     let start = Instant::now();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        drop(spawn(polite(s)).await);
-        stuck_body(b).await;
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let (b, s) = (b.clone(), s.clone());
+        async move {
+            drop(spawn(polite(s)).await);
+            stuck_body(b).await;
+            Ok(())
+        }
     }))
     .await;
     match r {
@@ -319,9 +343,12 @@ async fn timeout_also_covers_the_wait_for_children() {
     static CFG: ScopeConfig = ScopeConfig::new("slow-kids").timeout(Duration::from_millis(100));
     let saw = flag();
     let s = saw.clone();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        drop(spawn(polite(s)).await);
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let s = s.clone();
+        async move {
+            drop(spawn(polite(s)).await);
+            Ok(())
+        }
     }))
     .await;
     assert!(matches!(r, Err(Failure::TimedOut { .. })), "{r:?}");
@@ -331,7 +358,7 @@ async fn timeout_also_covers_the_wait_for_children() {
 #[tokio::test(start_paused = true)]
 async fn no_timeout_when_the_body_is_fast() {
     static CFG: ScopeConfig = ScopeConfig::new("fast").timeout(Duration::from_millis(100));
-    let r: Result<u8, Failure> = bounded(supervise(&CFG, async {
+    let r: Result<u8, Failure> = bounded(supervise(&CFG, || async {
         tokio::time::sleep(Duration::from_millis(99)).await;
         Ok(5)
     }))
@@ -346,26 +373,29 @@ async fn children_that_ignore_cancellation_are_aborted_after_grace() {
     let (polite_done, stubborn_dropped) = (flag(), flag());
     let (p, s) = (polite_done.clone(), stubborn_dropped.clone());
     let start = Instant::now();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async move {
-        drop(
-            spawn_named("polite", async move {
-                cancelled().await;
-                tokio::time::sleep(Duration::from_millis(50)).await; // cleanup within grace
-                p.store(true, Ordering::SeqCst);
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
-        drop(
-            spawn_named("stubborn", async move {
-                let _f = DropFlag(s);
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
-        current_token().cancel();
-        Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
+        let (p, s) = (p.clone(), s.clone());
+        async move {
+            drop(
+                spawn_named("polite", async move {
+                    cancelled().await;
+                    tokio::time::sleep(Duration::from_millis(50)).await; // cleanup within grace
+                    p.store(true, Ordering::SeqCst);
+                    Ok::<_, Failure>(())
+                })
+                .await,
+            );
+            drop(
+                spawn_named("stubborn", async move {
+                    let _f = DropFlag(s);
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    Ok::<_, Failure>(())
+                })
+                .await,
+            );
+            current_token().cancel();
+            Ok(())
+        }
     }))
     .await;
     assert!(matches!(r, Err(Failure::Cancelled { .. })), "{r:?}");
@@ -399,24 +429,31 @@ async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
     let (b, g) = (inner_body_dropped.clone(), grandchild_saw.clone());
     let inner_result = Arc::new(std::sync::Mutex::new(None));
     let ir = inner_result.clone();
-    let r: Result<(), Failure> = bounded(supervise(&OUTER, async move {
-        drop(
-            spawn(async move {
-                let r: Result<(), Failure> = supervise(&INNER, async move {
-                    drop(spawn(polite(g)).await);
-                    stuck_body(b).await;
-                    Ok(())
+    let r: Result<(), Failure> = bounded(supervise(&OUTER, move || {
+        let (b, g, ir) = (b.clone(), g.clone(), ir.clone());
+        async move {
+            drop(
+                spawn(async move {
+                    let r: Result<(), Failure> = supervise(&INNER, move || {
+                        let (b, g) = (b.clone(), g.clone());
+                        async move {
+                            drop(spawn(polite(g)).await);
+                            stuck_body(b).await;
+                            Ok(())
+                        }
+                    })
+                    .await;
+                    let cancelled =
+                        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "inner");
+                    *ir.lock().unwrap() = Some(cancelled);
+                    r
                 })
-                .await;
-                let cancelled = matches!(&r, Err(Failure::Cancelled { scope }) if scope == "inner");
-                *ir.lock().unwrap() = Some(cancelled);
-                r
-            })
-            .await,
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        current_token().cancel();
-        Ok(())
+                .await,
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            current_token().cancel();
+            Ok(())
+        }
     }))
     .await;
     assert!(
@@ -435,8 +472,8 @@ async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
 async fn nested_inline_scope_failure_propagates_as_a_value() {
     static OUTER: ScopeConfig = ScopeConfig::new("outer");
     static INNER: ScopeConfig = ScopeConfig::new("inner");
-    let r: Result<bool, Failure> = bounded(supervise(&OUTER, async {
-        let inner: Result<(), Failure> = supervise(&INNER, async {
+    let r: Result<bool, Failure> = bounded(supervise(&OUTER, || async {
+        let inner: Result<(), Failure> = supervise(&INNER, || async {
             drop(spawn(async { Err::<(), _>("inner child") }).await);
             Ok(())
         })
@@ -454,7 +491,7 @@ async fn nested_inline_scope_failure_propagates_as_a_value() {
 #[tokio::test(start_paused = true)]
 async fn max_children_gives_backpressure_and_try_spawn_overloads() {
     static CFG: ScopeConfig = ScopeConfig::new("bounded").max_children(2);
-    let r: Result<(), Failure> = bounded(supervise(&CFG, async {
+    let r: Result<(), Failure> = bounded(supervise(&CFG, || async {
         let (tx, rx) = tokio::sync::watch::channel(false);
         for _ in 0..2 {
             let mut rx = rx.clone();
@@ -499,7 +536,7 @@ async fn max_children_gives_backpressure_and_try_spawn_overloads() {
 async fn a_scope_without_children_is_cheap_and_returns_the_value() {
     static CFG: ScopeConfig = ScopeConfig::new("plain");
     for i in 0..1000u32 {
-        let r: Result<u32, Failure> = supervise(&CFG, async move { Ok(i) }).await;
+        let r: Result<u32, Failure> = supervise(&CFG, || async move { Ok(i) }).await;
         assert_eq!(r.expect("ok"), i);
     }
 }
@@ -510,9 +547,9 @@ async fn spans_are_named_by_the_config() {
         ScopeConfig::new("named").span(|| tracing::info_span!("my_supervised_fn"));
     static DEFAULT: ScopeConfig = ScopeConfig::new("defaulted");
     let (capture, _g) = Capture::install();
-    let r: Result<(), Failure> = supervise(&NAMED, async { Ok(()) }).await;
+    let r: Result<(), Failure> = supervise(&NAMED, || async { Ok(()) }).await;
     r.expect("ok");
-    let r: Result<(), Failure> = supervise(&DEFAULT, async { Ok(()) }).await;
+    let r: Result<(), Failure> = supervise(&DEFAULT, || async { Ok(()) }).await;
     r.expect("ok");
     let spans = capture.spans();
     assert!(
@@ -537,7 +574,7 @@ fn the_supervised_future_stores_the_body_once() {
         Ok::<_, Failure>(big.len())
     };
     let body_size = std::mem::size_of_val(&body);
-    let scoped = supervise(&CFG, body);
+    let scoped = supervise_with(&CFG, body, |failure| failure);
     let size = std::mem::size_of_val(&scoped);
     assert!(
         size <= body_size + 512,

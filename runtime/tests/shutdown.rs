@@ -58,17 +58,20 @@ async fn shutdown_cancels_gives_grace_then_aborts_and_reports_stragglers() {
         );
         // A supervised scope in `main` with a child that ignores cancellation: its own grace
         // (60 s) is longer than the root's, so the root cuts it off.
-        let served: Result<(), Failure> = supervise(&SERVER, async move {
-            drop(
-                spawn_named("deep", async move {
-                    let _f = DropFlag(d);
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
-            std::future::pending::<()>().await;
-            Ok(())
+        let served: Result<(), Failure> = supervise(&SERVER, move || {
+            let d = d.clone();
+            async move {
+                drop(
+                    spawn_named("deep", async move {
+                        let _f = DropFlag(d);
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        Ok::<_, Failure>(())
+                    })
+                    .await,
+                );
+                std::future::pending::<()>().await;
+                Ok(())
+            }
         })
         .await;
         served

@@ -81,13 +81,16 @@ async fn ten_thousand_children_some_failing_then_shutdown() {
                 go_rx.clone(),
             );
             let group = async move {
-                let r: Result<(), Failure> = supervise(&GROUP, async move {
-                    for c in 0..PER_GROUP {
-                        let child = child(g, c, st.clone(), fd.clone(), go.clone());
-                        drop(spawn_named(format!("g{g}c{c}"), child).await);
+                let r: Result<(), Failure> = supervise(&GROUP, move || {
+                    let (fd, go, st) = (fd.clone(), go.clone(), st.clone());
+                    async move {
+                        for c in 0..PER_GROUP {
+                            let child = child(g, c, st.clone(), fd.clone(), go.clone());
+                            drop(spawn_named(format!("g{g}c{c}"), child).await);
+                        }
+                        cancelled().await;
+                        Ok(())
                     }
-                    cancelled().await;
-                    Ok(())
                 })
                 .await;
                 match r {

@@ -33,7 +33,7 @@ pub(crate) fn supervised(
     wrap(sig, block, shape, &prelude, |future| {
         if restarts {
             quote_spanned! {result_span=>
-                #krate::__private::supervise_restarting(&#scope, move || {
+                #krate::__private::supervise(&#scope, move || {
                     #clones
                     #future
                 })

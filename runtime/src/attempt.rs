@@ -1,0 +1,309 @@
+//! One run (an attempt) of a supervised scope: the body inline in the caller's task, raced
+//! against cancellation and the timeout, its panic caught, then the wait for its children.
+//! [`supervise`](crate::supervise) runs one attempt, or several by a restart policy.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures::FutureExt as _;
+use futures::future::{CatchUnwind, Fuse, OptionFuture};
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::WaitForCancellationFutureOwned;
+use tracing::Span;
+
+use crate::config::ScopeConfig;
+use crate::failure::Failure;
+use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
+
+/// How a scope ended: the body's value, the body's own error, or a warden failure.
+pub(crate) enum Outcome<T, E> {
+    Ok(T),
+    Err(E),
+    Failed(Failure),
+}
+
+impl<T, E: From<Failure>> Outcome<T, E> {
+    pub(crate) fn into_result(self) -> Result<T, E> {
+        match self {
+            Outcome::Ok(v) => Ok(v),
+            Outcome::Err(e) => Err(e),
+            Outcome::Failed(f) => Err(E::from(f)),
+        }
+    }
+}
+
+/// One attempt of a scope; its span is made from `cfg` at the first poll.
+pub(crate) fn attempt<T, E, Fut>(cfg: &'static ScopeConfig, body: Fut) -> Supervised<Fut, T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    Supervised {
+        cfg,
+        span: None,
+        scope: None,
+        body: AssertUnwindSafe(body).catch_unwind().fuse(),
+        sleep: None.into(),
+        waiter: None.into(),
+        on_own: false,
+        deadline: None,
+        draining: None,
+        partial: None,
+    }
+}
+
+/// The phase after the body: waiting for (or draining) the children. Only scopes that had
+/// children get there, so it is boxed to keep every call's future small.
+type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
+
+pin_project_lite::pin_project! {
+    /// A supervised call in flight: races the body against cancellation and the timeout, then
+    /// waits for the children. Hand-written (not an `async fn`) so the body is stored once.
+    pub(crate) struct Supervised<Fut, T, E>
+    where
+        Fut: Future,
+    {
+        cfg: &'static ScopeConfig,
+        // Entered by every poll and by the drop, as `Instrumented` would.
+        span: Option<Span>,
+        // Created at the first poll, under the scope that polls it; dropped unfinished, it
+        // aborts the scope's children.
+        scope: Option<Owner>,
+        #[pin]
+        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
+        #[pin]
+        sleep: OptionFuture<Sleep>,
+        #[pin]
+        waiter: OptionFuture<WaitForCancellationFutureOwned>,
+        // True once `waiter` listens to the scope's own token (not the parent's).
+        on_own: bool,
+        deadline: Option<Instant>,
+        draining: Option<Draining>,
+        // The body's result, kept while the children are waited for.
+        partial: Option<Outcome<T, E>>,
+    }
+
+    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
+    where
+        Fut: Future,
+    {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            let _entered = this.span.as_ref().map(Span::enter);
+            // Dropped before it finished (it lost a `select!`): no child may outlive it.
+            drop(this.scope.take());
+            // What the body owns is dropped inside its span, too.
+            this.body.set(Fuse::terminated());
+            this.sleep.set(None.into());
+            this.waiter.set(None.into());
+            this.draining.take();
+            this.partial.take();
+        }
+    }
+}
+
+/// How the body's race against cancellation and the timeout ended.
+enum First<R> {
+    Body(R),
+    Cancelled,
+    TimedOut,
+}
+
+impl<Fut, T, E> Future for Supervised<Fut, T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    type Output = Outcome<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let cfg: &'static ScopeConfig = this.cfg;
+        let _entered = this.span.get_or_insert_with(|| cfg.make_span()).enter();
+        if this.scope.is_none() {
+            ensure_runtime("`#[supervised]` fn", cfg.name);
+            let scope = Scope::new(
+                cfg.name,
+                Kind::Supervised,
+                Scope::current(),
+                cfg.max_children,
+                None,
+            );
+            if let Some(after) = cfg.timeout {
+                let deadline = Instant::now() + after;
+                *this.deadline = Some(deadline);
+                this.sleep
+                    .set(Some(tokio::time::sleep_until(deadline)).into());
+            }
+            // Without its own token yet, the scope is cancelled through its parent's token (a
+            // parent in another task) or by its parent dropping it (a parent in this task).
+            if let Some(parent) = scope.parent_token() {
+                this.waiter
+                    .set(Some(parent.clone().cancelled_owned()).into());
+            }
+            *this.scope = Some(Owner::new(scope));
+        }
+        let Some(scope) = this.scope.as_ref().map(Owner::scope) else {
+            unreachable!("set above")
+        };
+
+        if this.draining.is_none() {
+            let first = loop {
+                if !*this.on_own {
+                    if let Some(own) = scope.existing_token() {
+                        this.waiter.set(Some(own.clone().cancelled_owned()).into());
+                        *this.on_own = true;
+                    }
+                }
+                if let Poll::Ready(Some(())) = this.waiter.as_mut().poll(cx) {
+                    break First::Cancelled;
+                }
+                if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
+                    break First::TimedOut;
+                }
+                let body = this.body.as_mut();
+                if let Poll::Ready(out) = CURRENT.sync_scope(Arc::clone(scope), || body.poll(cx)) {
+                    break First::Body(out);
+                }
+                // The body created the token (it spawned a child): listen to it before sleeping.
+                if !*this.on_own && scope.existing_token().is_some() {
+                    continue;
+                }
+                return Poll::Pending;
+            };
+            // The body (and all it owns) is dropped here, at its current await.
+            this.body.set(Fuse::terminated());
+            this.sleep.set(None.into());
+            this.waiter.set(None.into());
+
+            let (partial, failure) = settle(cfg, scope, first);
+            let Some(token) = scope.existing_token() else {
+                // No child was ever spawned: done, nothing to wait for.
+                let scope = this.scope.take().map(Owner::finish);
+                return Poll::Ready(conclude(cfg, scope.as_deref(), partial, failure));
+            };
+            let waits = matches!(partial, Some(Outcome::Ok(_)));
+            if !waits {
+                token.cancel();
+            }
+            *this.partial = match failure {
+                Some(f) => Some(Outcome::Failed(f)),
+                None => partial,
+            };
+            *this.draining = Some(Box::pin(finish_children(
+                cfg,
+                Arc::clone(scope),
+                waits,
+                *this.deadline,
+            )));
+        }
+
+        let Some(draining) = this.draining.as_mut() else {
+            unreachable!("set above")
+        };
+        let later = ready!(draining.as_mut().poll(cx));
+        *this.draining = None;
+        let scope = this.scope.take().map(Owner::finish);
+        let partial = this.partial.take();
+        Poll::Ready(match (partial, later) {
+            (Some(Outcome::Ok(_)), Some(f)) => Outcome::Failed(f),
+            (partial, _) => conclude(cfg, scope.as_deref(), partial, None),
+        })
+    }
+}
+
+/// What the race left: the body's result, or the scope's own failure (the first failure wins:
+/// a child failure already in the slot is returned and the scope's own one logged).
+fn settle<T, E>(
+    cfg: &ScopeConfig,
+    scope: &Scope,
+    first: First<std::thread::Result<Result<T, E>>>,
+) -> (Option<Outcome<T, E>>, Option<Failure>) {
+    match first {
+        First::Body(Ok(Ok(v))) => (Some(Outcome::Ok(v)), None),
+        First::Body(Ok(Err(e))) => {
+            if let Some(earlier) = scope.take_first_failure() {
+                earlier.log_unreturned(cfg.name);
+            }
+            (Some(Outcome::Err(e)), None)
+        }
+        First::Body(Err(panic)) => (
+            None,
+            Some(scope.claim(Failure::from_panic(cfg.name, &*panic))),
+        ),
+        First::TimedOut => (None, Some(scope.claim(timed_out(cfg)))),
+        First::Cancelled => (
+            None,
+            Some(scope.take_first_failure().unwrap_or_else(|| cancelled(cfg))),
+        ),
+    }
+}
+
+/// The final outcome: the body's error, else a failure (own or a child's), else the value.
+fn conclude<T, E>(
+    cfg: &ScopeConfig,
+    scope: Option<&Scope>,
+    partial: Option<Outcome<T, E>>,
+    failure: Option<Failure>,
+) -> Outcome<T, E> {
+    match (
+        partial,
+        failure.or_else(|| scope.and_then(Scope::take_first_failure)),
+    ) {
+        (Some(Outcome::Err(e)), _) => Outcome::Err(e),
+        (Some(Outcome::Failed(f)), _) | (_, Some(f)) => Outcome::Failed(f),
+        (Some(Outcome::Ok(v)), None) => Outcome::Ok(v),
+        (None, None) => Outcome::Failed(cancelled(cfg)),
+    }
+}
+
+/// After the body: if it succeeded (`waits`), wait for the children unless the scope is
+/// cancelled or times out; else (already cancelled) give them the grace period and abort the
+/// rest. Returns a failure that happened meanwhile, if any.
+async fn finish_children(
+    cfg: &'static ScopeConfig,
+    scope: Arc<Scope>,
+    waits: bool,
+    deadline: Option<Instant>,
+) -> Option<Failure> {
+    let token = scope.token();
+    if !waits {
+        scope.drain_until(Instant::now() + cfg.grace).await;
+        return None;
+    }
+    let expiry = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        biased;
+        () = token.cancelled() => {
+            let f = scope.take_first_failure().unwrap_or_else(|| cancelled(cfg));
+            scope.drain_until(Instant::now() + cfg.grace).await;
+            Some(f)
+        }
+        () = expiry => {
+            let f = scope.claim(timed_out(cfg));
+            token.cancel();
+            scope.drain_until(Instant::now() + cfg.grace).await;
+            Some(f)
+        }
+        () = scope.wait_idle() => None,
+    }
+}
+
+fn cancelled(cfg: &ScopeConfig) -> Failure {
+    Failure::Cancelled {
+        scope: cfg.name.into(),
+    }
+}
+
+fn timed_out(cfg: &ScopeConfig) -> Failure {
+    Failure::TimedOut {
+        scope: cfg.name.into(),
+        after: cfg.timeout.unwrap_or_default(),
+    }
+}

@@ -1,0 +1,136 @@
+//! The child registry of a scope: each live child's name (for reports) and abort handle, so a
+//! scope that stops can abort what is left and say whom it aborted.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::task::AbortHandle;
+
+use crate::registry::lock;
+
+/// How many names an "aborted" report lists before it only counts.
+const NAMES_LISTED: usize = 10;
+
+/// A live child: its name for reports, its abort handle once its task exists.
+struct Entry {
+    name: Cow<'static, str>,
+    abort: Option<AbortHandle>,
+}
+
+/// What the registry's lock guards; held briefly, never across an `.await`.
+struct Registry {
+    live: HashMap<u64, Entry, BuildHasherDefault<IdHasher>>,
+    /// Set when the children are being aborted: no new child may start.
+    closed: bool,
+    /// Children that ended before their entry was added (their spawner had not taken the lock
+    /// yet): the spawner finds its id here and adds nothing. Almost always empty.
+    gone: Vec<u64>,
+}
+
+/// The live children of one scope.
+pub(crate) struct Children {
+    registry: Mutex<Registry>,
+    /// Mirrors `Registry::closed`, so a spawn refuses without taking the lock.
+    closing: AtomicBool,
+}
+
+/// Who was aborted: how many, and the first names.
+pub(crate) struct Aborted {
+    pub(crate) count: usize,
+    pub(crate) names: String,
+}
+
+impl Children {
+    pub(crate) fn new() -> Self {
+        Children {
+            registry: Mutex::new(Registry {
+                live: HashMap::with_hasher(BuildHasherDefault::default()),
+                closed: false,
+                gone: Vec::new(),
+            }),
+            closing: AtomicBool::new(false),
+        }
+    }
+
+    /// True once the children are being aborted: a new child must not start.
+    pub(crate) fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
+    }
+
+    /// Records a started child's name and abort handle, under the lock's one acquisition per
+    /// spawn (aborting the child at once if the registry closed meanwhile; adding nothing if it
+    /// already ended).
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+        let mut reg = lock(&self.registry);
+        if let Some(i) = reg.gone.iter().position(|&g| g == id) {
+            reg.gone.swap_remove(i);
+            return;
+        }
+        if reg.closed {
+            drop(reg);
+            abort.abort();
+            return;
+        }
+        let abort = Some(abort.clone());
+        reg.live.insert(id, Entry { name, abort });
+    }
+
+    /// A child ended (finished, panicked or aborted): forgets it.
+    pub(crate) fn remove(&self, id: u64) {
+        let mut reg = lock(&self.registry);
+        if reg.live.remove(&id).is_none() && !reg.closed {
+            // Ended before its spawner attached it: tell the spawner to add nothing (once
+            // closed, the spawner adds nothing anyway).
+            reg.gone.push(id);
+        }
+    }
+
+    /// Stops new children and aborts the live ones; returns how many and some of their names.
+    pub(crate) fn abort_all(&self) -> Aborted {
+        let mut reg = lock(&self.registry);
+        reg.closed = true;
+        self.closing.store(true, Ordering::Release);
+        let mut handles = Vec::with_capacity(reg.live.len());
+        let mut names = String::new();
+        for (i, entry) in reg.live.values_mut().enumerate() {
+            if i < NAMES_LISTED {
+                if i > 0 {
+                    names.push_str(", ");
+                }
+                names.push_str(&entry.name);
+            } else if i == NAMES_LISTED {
+                names.push_str(", ...");
+            }
+            handles.extend(entry.abort.take());
+        }
+        let count = reg.live.len();
+        drop(reg);
+        for h in handles {
+            h.abort();
+        }
+        Aborted { count, names }
+    }
+}
+
+/// Hashes the sequential child ids (Fibonacci hashing), so the map needs no random state.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}

@@ -1,0 +1,149 @@
+//! How many children are alive (in a scope, in a root's whole tree, in the process) and what a
+//! scope has seen over its life. Atomics only; whoever brings a live count to zero wakes the
+//! code waiting for it.
+
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use tokio::sync::Notify;
+
+/// Children started by warden and not yet finished, over the whole process.
+static LIVE_CHILDREN: AtomicUsize = AtomicUsize::new(0);
+
+/// Number of warden children alive in this process, in every scope.
+///
+/// Why: tests and health checks can assert that no task outlived its scope.
+///
+/// ```
+/// assert_eq!(warden_runtime::metrics::live_children(), 0);
+/// ```
+#[must_use]
+pub fn live_children() -> usize {
+    LIVE_CHILDREN.load(Ordering::Acquire)
+}
+
+/// Counters of one scope, as [`scope_stats`](crate::metrics::scope_stats) reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ScopeStats {
+    /// Children running now.
+    pub live: usize,
+    /// Children started over the scope's life.
+    pub spawned: u64,
+    /// Children that returned an error or panicked (awaited or not).
+    pub failed: u64,
+}
+
+/// A number of live children and the code waiting for it to reach zero.
+struct Live {
+    count: AtomicUsize,
+    zero: Notify,
+}
+
+impl Live {
+    const fn new() -> Self {
+        Live {
+            count: AtomicUsize::new(0),
+            zero: Notify::const_new(),
+        }
+    }
+
+    fn get(&self) -> usize {
+        self.count.load(Ordering::Acquire)
+    }
+
+    fn up(&self) {
+        self.count.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn down(&self) {
+        if self.count.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.zero.notify_waiters();
+        }
+    }
+
+    /// Resolves once the count is zero.
+    async fn zero(&self) {
+        loop {
+            let mut notified = pin!(self.zero.notified());
+            notified.as_mut().enable();
+            if self.get() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// The counters of one scope; a `Root`'s also count every child of its tree.
+pub(crate) struct Counts {
+    live: Live,
+    failed: AtomicU64,
+    next_id: AtomicU64,
+    /// For a `Root`: live children anywhere in its tree.
+    tree: Live,
+}
+
+impl Counts {
+    pub(crate) const fn new() -> Self {
+        Counts {
+            live: Live::new(),
+            failed: AtomicU64::new(0),
+            next_id: AtomicU64::new(0),
+            tree: Live::new(),
+        }
+    }
+
+    /// A child starts: counted here, in its `root`'s tree and in the process. Returns its id.
+    pub(crate) fn start(&self, root: Option<&Counts>) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.live.up();
+        if let Some(root) = root {
+            root.tree.up();
+        }
+        LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
+        id
+    }
+
+    /// A child ended: the reverse of [`start`](Self::start).
+    pub(crate) fn end(&self, root: Option<&Counts>) {
+        LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
+        if let Some(root) = root {
+            root.tree.down();
+        }
+        self.live.down();
+    }
+
+    /// A child ended in failure.
+    pub(crate) fn failed(&self) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn live(&self) -> usize {
+        self.live.get()
+    }
+
+    /// Resolves once the scope has no live child.
+    pub(crate) async fn idle(&self) {
+        self.live.zero().await;
+    }
+
+    /// For a `Root`: live children anywhere in its tree.
+    pub(crate) fn tree_live(&self) -> usize {
+        self.tree.get()
+    }
+
+    /// For a `Root`: resolves once no child is alive anywhere in its tree.
+    pub(crate) async fn tree_idle(&self) {
+        self.tree.zero().await;
+    }
+
+    pub(crate) fn stats(&self) -> ScopeStats {
+        ScopeStats {
+            live: self.live.get(),
+            // Ids are taken only by children that start, so the next id counts them.
+            spawned: self.next_id.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! A scope: what one supervised call (or a [`Root`](crate::Root)) owns while it runs.
+//!
+//! A scope is a cancellation token (a child of its parent's, created lazily), its child
+//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name.
+//! The scope of the running code is a Tokio task-local, so `warden::spawn` deep in called code
+//! still finds its owner.
+
+mod capacity;
+mod children;
+mod counts;
+mod first_failure;
+
+use std::borrow::Cow;
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::time::Duration;
+
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::DEFAULT_MAX_CHILDREN;
+use crate::failure::{BoxError, Failure};
+use capacity::Capacity;
+use children::{Aborted, Children};
+use counts::Counts;
+pub use counts::{ScopeStats, live_children};
+use first_failure::FirstFailure;
+
+tokio::task_local! {
+    /// The scope that owns the running code: a supervised body or one of its children.
+    pub(crate) static CURRENT: Arc<Scope>;
+}
+
+/// Where children spawned outside any scope go: never cancelled, failures logged.
+static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
+    Scope::new(
+        "warden::global",
+        Kind::Global,
+        None,
+        DEFAULT_MAX_CHILDREN,
+        Some(CancellationToken::new()),
+    )
+});
+
+/// Counters of the current scope, or `None` outside any scope.
+///
+/// Why: tests and metrics can see how many children a scope holds, started and lost.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// assert!(warden_runtime::metrics::scope_stats().is_none());
+/// # }
+/// ```
+#[must_use]
+pub fn scope_stats() -> Option<ScopeStats> {
+    CURRENT.try_with(|s| s.counts.stats()).ok()
+}
+
+/// What kind of code owns a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A supervised call: returns its first failure.
+    Supervised,
+    /// A `Root`: returns its first failure, owns a shutdown handle.
+    Root,
+    /// The process-wide fallback: nobody returns its failures, so it logs them.
+    Global,
+}
+
+/// One scope. Shared by the driver, its children and their handles.
+pub(crate) struct Scope {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    parent: Option<Arc<Scope>>,
+    /// The `Root` this scope runs under (not itself), which counts every child of its tree.
+    root: Option<Arc<Scope>>,
+    token: OnceLock<CancellationToken>,
+    pub(crate) capacity: Capacity,
+    children: Children,
+    counts: Counts,
+    first: FirstFailure,
+}
+
+impl Scope {
+    /// A new scope: one allocation, no token unless one is given.
+    pub(crate) fn new(
+        name: &'static str,
+        kind: Kind,
+        parent: Option<Arc<Scope>>,
+        max_children: usize,
+        token: Option<CancellationToken>,
+    ) -> Arc<Self> {
+        let cell = OnceLock::new();
+        if let Some(token) = token {
+            let _ = cell.set(token);
+        }
+        let root = parent.as_ref().and_then(|p| {
+            if p.kind == Kind::Root {
+                Some(Arc::clone(p))
+            } else {
+                p.root.clone()
+            }
+        });
+        Arc::new(Scope {
+            name,
+            kind,
+            parent,
+            root,
+            token: cell,
+            capacity: Capacity::new(max_children),
+            children: Children::new(),
+            counts: Counts::new(),
+            first: FirstFailure::new(kind != Kind::Global),
+        })
+    }
+
+    /// The scope of the running code, if any.
+    pub(crate) fn current() -> Option<Arc<Scope>> {
+        CURRENT.try_with(Arc::clone).ok()
+    }
+
+    /// The scope of the running code, or the process-wide global scope.
+    pub(crate) fn current_or_global() -> Arc<Scope> {
+        Self::current().unwrap_or_else(|| Arc::clone(&GLOBAL))
+    }
+
+    /// The `Root` whose tree this scope belongs to, this one included.
+    pub(crate) fn tree_root(&self) -> Option<&Scope> {
+        if self.kind == Kind::Root {
+            Some(self)
+        } else {
+            self.root.as_deref()
+        }
+    }
+
+    /// The scope's token, created now (as a child of the parent's) if nobody needed it yet.
+    pub(crate) fn token(&self) -> &CancellationToken {
+        self.token.get_or_init(|| match &self.parent {
+            Some(parent) => parent.token().child_token(),
+            None => CancellationToken::new(),
+        })
+    }
+
+    /// The token if it exists; `None` means no child was ever spawned and nobody asked for it.
+    pub(crate) fn existing_token(&self) -> Option<&CancellationToken> {
+        self.token.get()
+    }
+
+    /// The parent's token if it exists (then the parent may be in another task).
+    pub(crate) fn parent_token(&self) -> Option<&CancellationToken> {
+        self.parent.as_ref().and_then(|p| p.token.get())
+    }
+
+    /// The nearest existing token of this scope or an ancestor, without creating any.
+    pub(crate) fn nearest_token(&self) -> Option<&CancellationToken> {
+        let mut s = self;
+        loop {
+            if let Some(t) = s.token.get() {
+                return Some(t);
+            }
+            s = s.parent.as_deref()?;
+        }
+    }
+
+    /// True once this scope or an ancestor is cancelled (without creating a token).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.nearest_token()
+            .is_some_and(CancellationToken::is_cancelled)
+    }
+
+    /// Counts a child about to start (it holds a slot); `None` when the scope is aborting its
+    /// children. No lock: the child's entry is added by [`attach`](Self::attach) once its task
+    /// exists.
+    pub(crate) fn register(&self) -> Option<u64> {
+        if self.children.is_closing() {
+            return None;
+        }
+        Some(self.counts.start(self.tree_root().map(|r| &r.counts)))
+    }
+
+    /// Records a started child's name and abort handle (see [`Children::attach`]).
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+        self.children.attach(id, name, abort);
+    }
+
+    /// A child ended (finished, panicked or aborted): forgets it and frees its slot.
+    pub(crate) fn child_done(&self, id: u64) {
+        self.children.remove(id);
+        self.counts.end(self.tree_root().map(|r| &r.counts));
+        // Last: a spawner woken by this slot must not count this child as live too.
+        self.capacity.free();
+    }
+
+    /// Counts a child that ended in failure.
+    pub(crate) fn count_failure(&self) {
+        self.counts.failed();
+    }
+
+    /// Resolves once the scope has no live child.
+    pub(crate) async fn wait_idle(&self) {
+        self.counts.idle().await;
+    }
+
+    /// For a `Root`: resolves once no child is alive anywhere in its tree.
+    pub(crate) async fn wait_tree_idle(&self) {
+        self.counts.tree_idle().await;
+    }
+
+    /// For a `Root`: live children anywhere in its tree.
+    pub(crate) fn tree_live(&self) -> usize {
+        self.counts.tree_live()
+    }
+
+    /// True when a child's error is only the echo of this scope's own cancellation.
+    pub(crate) fn is_echo(&self, error: &BoxError) -> bool {
+        error
+            .downcast_ref::<Failure>()
+            .is_some_and(Failure::is_cancelled)
+            && self.is_cancelled()
+    }
+
+    /// A child failed and nobody owns its handle: the first such failure is kept (and cancels
+    /// the scope), any later one is logged.
+    pub(crate) fn report(&self, child: Cow<'static, str>, error: BoxError) {
+        if self.is_echo(&error) {
+            tracing::debug!(scope = self.name, child = %child, "warden: child stopped on cancellation");
+            return;
+        }
+        let failure = Failure::Child {
+            scope: Cow::Borrowed(self.name),
+            child,
+            error,
+        };
+        match self.first.offer(failure) {
+            Ok(()) => {
+                if let Some(t) = self.token.get() {
+                    t.cancel();
+                }
+            }
+            Err(later) => later.log_unreturned(self.name),
+        }
+    }
+
+    /// Stops collecting failures and takes the first one, if any. Idempotent.
+    pub(crate) fn take_first_failure(&self) -> Option<Failure> {
+        self.first.close()
+    }
+
+    /// The scope failed on its own (`own`): the first failure wins, the other is logged.
+    pub(crate) fn claim(&self, own: Failure) -> Failure {
+        match self.take_first_failure() {
+            Some(first) => {
+                own.log_unreturned(self.name);
+                first
+            }
+            None => own,
+        }
+    }
+
+    /// Waits for the children until `deadline`, then aborts the rest and reports them.
+    pub(crate) async fn drain_until(&self, deadline: Instant) {
+        if tokio::time::timeout_at(deadline, self.wait_idle())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        self.abort_children("did not stop within the grace period");
+        // Aborted tasks end at their next poll; one that blocks its thread may not.
+        let settle = Duration::from_secs(1);
+        if tokio::time::timeout(settle, self.wait_idle())
+            .await
+            .is_err()
+        {
+            tracing::error!(
+                scope = self.name,
+                live = self.counts.live(),
+                "warden: aborted children are still running; do they block their thread?"
+            );
+        }
+    }
+
+    /// Stops new children, aborts the live ones and, if there were any, says so and `why`.
+    fn abort_children(&self, why: &str) {
+        let Aborted { count, names } = self.children.abort_all();
+        if count > 0 {
+            tracing::warn!(
+                scope = self.name,
+                aborted = count,
+                children = %names,
+                "warden: children {why}; aborted them"
+            );
+        }
+    }
+
+    /// The scope was dropped before it finished: report, cancel, abort, no orphan.
+    fn abandon(&self) {
+        if let Some(first) = self.take_first_failure() {
+            first.log_unreturned(self.name);
+        }
+        if let Some(t) = self.token.get() {
+            t.cancel();
+        }
+        self.abort_children("of a scope dropped before it finished");
+    }
+}
+
+/// Owns a running scope: dropped before [`finish`](Self::finish), it cancels the scope and
+/// aborts its children, so no child outlives the code that owns it. The one abandon path, for
+/// a supervised call and a `Root` alike.
+pub(crate) struct Owner(Option<Arc<Scope>>);
+
+impl Owner {
+    pub(crate) fn new(scope: Arc<Scope>) -> Self {
+        Owner(Some(scope))
+    }
+
+    /// The scope, while it runs.
+    pub(crate) fn scope(&self) -> &Arc<Scope> {
+        match &self.0 {
+            Some(scope) => scope,
+            None => unreachable!("an Owner holds its scope until finish"),
+        }
+    }
+
+    /// The scope finished normally: nothing to clean up.
+    pub(crate) fn finish(mut self) -> Arc<Scope> {
+        match self.0.take() {
+            Some(scope) => scope,
+            None => unreachable!("an Owner holds its scope until finish"),
+        }
+    }
+}
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        if let Some(scope) = self.0.take() {
+            scope.abandon();
+        }
+    }
+}
+
+/// Panics with a message that names the fix when no Tokio runtime is running.
+pub(crate) fn ensure_runtime(what: &str, name: &str) {
+    // Inside a task there is a runtime: one thread-local read instead of cloning the handle.
+    if tokio::task::try_id().is_some() {
+        return;
+    }
+    assert!(
+        tokio::runtime::Handle::try_current().is_ok(),
+        "warden: {what} `{name}` was called outside a Tokio runtime; run it inside \
+         #[tokio::main] or Runtime::block_on"
+    );
+}
