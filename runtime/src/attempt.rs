@@ -6,7 +6,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use futures::FutureExt as _;
 use futures::future::{CatchUnwind, Fuse, OptionFuture};
@@ -17,6 +17,7 @@ use tracing::Span;
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
+use crate::tree;
 
 /// How a scope ended: the body's value, the body's own error, or a warden failure.
 pub(crate) enum Outcome<T, E> {
@@ -48,9 +49,18 @@ where
         sleep: None.into(),
         waiter: None.into(),
         on_own: false,
+        restarts: 0,
         deadline: None,
         draining: None,
         partial: None,
+    }
+}
+
+impl<Fut: Future, T, E> Supervised<Fut, T, E> {
+    /// This attempt follows `n` restarts (the live tree shows the count).
+    pub(crate) fn after_restarts(mut self, n: u32) -> Self {
+        self.restarts = n;
+        self
     }
 }
 
@@ -79,6 +89,8 @@ pin_project_lite::pin_project! {
         waiter: OptionFuture<WaitForCancellationFutureOwned>,
         // True once `waiter` listens to the scope's own token (not the parent's).
         on_own: bool,
+        // Restarts before this attempt, for the live tree.
+        restarts: u32,
         deadline: Option<Instant>,
         draining: Option<Draining>,
         // The body's result, kept while the children are waited for.
@@ -130,6 +142,7 @@ where
                 cfg.max_children,
                 None,
             );
+            scope.node.set_restarts(*this.restarts);
             if let Some(after) = cfg.timeout {
                 let deadline = Instant::now() + after;
                 *this.deadline = Some(deadline);
@@ -170,6 +183,7 @@ where
                 if !*this.on_own && scope.existing_token().is_some() {
                     continue;
                 }
+                tree::list(scope);
                 return Poll::Pending;
             };
             // The body (and all it owns) is dropped here, at its current await.
@@ -202,7 +216,12 @@ where
         let Some(draining) = this.draining.as_mut() else {
             unreachable!("set above")
         };
-        let later = ready!(draining.as_mut().poll(cx));
+        let Poll::Ready(later) = draining.as_mut().poll(cx) else {
+            if let Some(owner) = this.scope.as_ref() {
+                tree::list(owner.scope());
+            }
+            return Poll::Pending;
+        };
         *this.draining = None;
         let scope = this.scope.take().map(Owner::finish);
         let partial = this.partial.take();
@@ -223,6 +242,7 @@ fn settle<T, E>(
     match first {
         First::Body(Ok(Ok(v))) => (Some(Outcome::Ok(v)), None),
         First::Body(Ok(Err(e))) => {
+            scope.node.mark_failed();
             if let Some(earlier) = scope.take_first_failure() {
                 earlier.log_unreturned(cfg.name);
             }

@@ -22,6 +22,7 @@ mod scope;
 mod shutdown;
 mod spawn;
 mod supervise;
+mod tree;
 
 pub use cancel::{cancelled, current_token, is_cancelled};
 pub use config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, RestartPolicy, ScopeConfig};

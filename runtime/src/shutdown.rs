@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use futures::FutureExt as _;
@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
 use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
+use crate::tree::LogOnSignal;
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
 /// [`ShutdownHandle::shutdown`] cancels the whole tree, waits up to the grace period, aborts
@@ -49,6 +50,7 @@ pub struct Root {
     max_children: usize,
     signals: bool,
     token: CancellationToken,
+    scope: RootScope,
 }
 
 impl Default for Root {
@@ -68,6 +70,7 @@ impl Root {
             max_children: DEFAULT_MAX_CHILDREN,
             signals: true,
             token: CancellationToken::new(),
+            scope: RootScope::default(),
         }
     }
 
@@ -104,10 +107,15 @@ impl Root {
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         ShutdownHandle {
             token: self.token.clone(),
+            scope: self.scope.clone(),
         }
     }
 
     /// Runs `main` as the root of the tree until it and every child finished, or until shutdown.
+    ///
+    /// With signals on, it listens for SIGINT and SIGTERM (and, on unix, SIGUSR1, which logs
+    /// the live tree) before it first polls `main`: a `main` that announces it is ready (a
+    /// server printing its port) is already covered when it does.
     ///
     /// Returns `main`'s output if it finished (even during the grace period); else
     /// [`Failure::Cancelled`]; [`Failure::Panicked`] if it panicked; [`Failure::Child`] if an
@@ -129,6 +137,10 @@ impl Root {
             self.max_children,
             Some(self.token.clone()),
         );
+        crate::tree::list(&scope);
+        let _ = self.scope.0.set(Arc::downgrade(&scope));
+        // Listening for SIGUSR1 from here on, like SIGINT and SIGTERM, before `main` first runs.
+        let main = LogOnSignal::new(main, Arc::downgrade(&scope), self.signals);
         let span = tracing::info_span!("warden_root", scope = self.name);
         run_root(Owner::new(scope), self.grace, self.signals, main)
             .instrument(span)
@@ -197,6 +209,7 @@ async fn run_root<F: Future>(
         // An unowned child failure that caused this is the result; later ones are logged.
         failure = failure.or_else(|| scope.take_first_failure());
         let deadline = Instant::now() + grace;
+        let mut main_late = false;
         if let Some(m) = main_fut.as_mut() {
             match tokio::time::timeout_at(deadline, m).await {
                 Ok(Ok(v)) => value = Some(v),
@@ -207,12 +220,23 @@ async fn run_root<F: Future>(
                         None => failure = Some(panicked),
                     }
                 }
-                Err(_) => tracing::warn!(
-                    scope = scope.name,
-                    grace = ?grace,
-                    "warden: main future did not finish within the grace period; dropping it"
-                ),
+                Err(_) => {
+                    main_late = true;
+                    tracing::warn!(
+                        scope = scope.name,
+                        grace = ?grace,
+                        "warden: main future did not finish within the grace period; dropping it"
+                    );
+                }
             }
+        }
+        // What is still running at the deadline, as a picture, before anything is aborted.
+        if main_late
+            || tokio::time::timeout_at(deadline, scope.wait_tree_idle())
+                .await
+                .is_err()
+        {
+            crate::tree::log(&scope, "grace period ran out");
         }
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
@@ -291,6 +315,21 @@ async fn wait_signal(enabled: bool) -> &'static str {
 #[derive(Clone, Debug)]
 pub struct ShutdownHandle {
     token: CancellationToken,
+    scope: RootScope,
+}
+
+/// The root's scope once it runs, for [`ShutdownHandle::log_tree`].
+#[derive(Clone, Default)]
+struct RootScope(Arc<OnceLock<Weak<Scope>>>);
+
+impl std::fmt::Debug for RootScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "RootScope(running)"
+        } else {
+            "RootScope(not run)"
+        })
+    }
 }
 
 impl ShutdownHandle {
@@ -298,8 +337,11 @@ impl ShutdownHandle {
     #[must_use]
     pub fn current() -> Option<Self> {
         let scope = Scope::current()?;
-        let root = scope.tree_root()?;
+        let root = scope.tree_root_arc()?;
+        let cell = OnceLock::new();
+        let _ = cell.set(Arc::downgrade(&root));
         Some(ShutdownHandle {
+            scope: RootScope(Arc::new(cell)),
             token: root.token().clone(),
         })
     }
@@ -313,6 +355,15 @@ impl ShutdownHandle {
     #[must_use]
     pub fn is_shutdown(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    /// Logs the root's live tree now (info level, target `warden_runtime::tree`), as SIGUSR1
+    /// does on unix: every scope and child task under the root with its state and age. Does
+    /// nothing before the root runs or after it returned.
+    pub fn log_tree(&self) {
+        if let Some(root) = self.scope.0.get().and_then(Weak::upgrade) {
+            crate::tree::log(&root, "on request");
+        }
     }
 
     /// Resolves when the shutdown starts.

@@ -20,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::DEFAULT_MAX_CHILDREN;
 use crate::failure::{BoxError, Failure};
+use crate::tree::Node;
 use capacity::Capacity;
+pub(crate) use children::ChildInfo;
 use children::{Aborted, Children};
 use counts::Counts;
 pub use counts::{ScopeStats, live_children};
@@ -33,13 +35,15 @@ tokio::task_local! {
 
 /// Where children spawned outside any scope go: never cancelled, failures logged.
 static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
-    Scope::new(
+    let global = Scope::new(
         "warden::global",
         Kind::Global,
         None,
         DEFAULT_MAX_CHILDREN,
         Some(CancellationToken::new()),
-    )
+    );
+    crate::tree::list(&global);
+    global
 });
 
 /// Counters of the current scope, or `None` outside any scope.
@@ -79,6 +83,8 @@ pub(crate) struct Scope {
     children: Children,
     counts: Counts,
     first: FirstFailure,
+    /// What the live tree shows of it.
+    pub(crate) node: Node,
 }
 
 impl Scope {
@@ -111,6 +117,7 @@ impl Scope {
             children: Children::new(),
             counts: Counts::new(),
             first: FirstFailure::new(kind != Kind::Global),
+            node: Node::new(),
         })
     }
 
@@ -122,6 +129,30 @@ impl Scope {
     /// The scope of the running code, or the process-wide global scope.
     pub(crate) fn current_or_global() -> Arc<Scope> {
         Self::current().unwrap_or_else(|| Arc::clone(&GLOBAL))
+    }
+
+    /// The scope that polled this one first (the owner of its code), if any.
+    pub(crate) fn parent(&self) -> Option<&Arc<Scope>> {
+        self.parent.as_ref()
+    }
+
+    /// The `Root` whose tree this scope belongs to, this one included, shared.
+    pub(crate) fn tree_root_arc(self: &Arc<Self>) -> Option<Arc<Scope>> {
+        if self.kind == Kind::Root {
+            Some(Arc::clone(self))
+        } else {
+            self.root.clone()
+        }
+    }
+
+    /// Children alive now.
+    pub(crate) fn live(&self) -> usize {
+        self.counts.live()
+    }
+
+    /// The live children's names, start times and task ids, for the live tree.
+    pub(crate) fn children_info(&self) -> Vec<ChildInfo> {
+        self.children.infos()
     }
 
     /// The `Root` whose tree this scope belongs to, this one included.
@@ -233,6 +264,7 @@ impl Scope {
         };
         match self.first.offer(failure) {
             Ok(()) => {
+                self.node.mark_failed();
                 if let Some(t) = self.token.get() {
                     t.cancel();
                 }
@@ -248,6 +280,7 @@ impl Scope {
 
     /// The scope failed on its own (`own`): the first failure wins, the other is logged.
     pub(crate) fn claim(&self, own: Failure) -> Failure {
+        self.node.mark_failed();
         match self.take_first_failure() {
             Some(first) => {
                 own.log_unreturned(self.name);
@@ -264,6 +297,11 @@ impl Scope {
             .is_ok()
         {
             return;
+        }
+        // "What was still running": a picture, before the abort takes it away (a root takes
+        // its own, of its whole tree, before it drops `main`).
+        if self.kind != Kind::Root {
+            crate::tree::log(self, "grace period ran out");
         }
         self.abort_children("did not stop within the grace period");
         // Aborted tasks end at their next poll; one that blocks its thread may not.
