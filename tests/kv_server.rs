@@ -102,7 +102,7 @@ fn the_protocol_parses_requests_and_names_what_is_wrong() {
     let unknown = protocol::parse(b"FLY\x07 away").unwrap_err();
     assert_eq!(
         unknown,
-        "unknown command `FLY\\u{7}`: use SET, GET, DEL or HASH"
+        "unknown command `FLY\\u{7}`: use SET, GET, DEL, HASH or TREE"
     );
 }
 
@@ -140,6 +140,7 @@ async fn scenario() {
     malformed_input_gets_errors(addr).await;
     hash_is_computed_off_the_executor(addr).await;
     crlf_and_a_last_line_without_newline(addr).await;
+    tree_shows_the_servers_supervision_tree(addr).await;
     a_reset_connection_cancels_its_hash(addr, &shared).await;
 
     // Every write that got its OK is there, abandoned requests notwithstanding.
@@ -360,4 +361,30 @@ async fn wait_for(shared: &Shared, done: impl Fn(&StatsSnapshot) -> bool) {
     })
     .await
     .unwrap_or_else(|_| panic!("{:?}", shared.stats.snapshot()));
+}
+
+/// `TREE` answers warden's live tree: the accept loop's scope, a task per connection, the
+/// asking connection's `serve` scope inside its task, then `END`.
+async fn tree_shows_the_servers_supervision_tree(addr: SocketAddr) {
+    let mut client = Client::connect(addr).await.expect("connect");
+    // A scope is listed once it first waits: here, for the request after this one.
+    assert_eq!(client.call("GET before-tree").await.expect("GET"), "NOT_FOUND");
+    client.send(b"TREE\n").await.expect("send");
+    let mut lines = Vec::new();
+    loop {
+        let line = client.reply().await.expect("a tree line");
+        if line == "END" {
+            break;
+        }
+        assert!(!line.is_empty(), "the tree ends with END: {lines:#?}");
+        lines.push(line);
+    }
+    let tree = lines.join("\n");
+    assert!(tree.contains("handlers::accept_loop running"), "{tree}");
+    assert!(tree.contains("── connection (task)"), "{tree}");
+    assert!(tree.contains("::handlers::serve running"), "{tree}");
+    assert_eq!(
+        client.call("GET after-tree").await.expect("GET"),
+        "NOT_FOUND"
+    );
 }

@@ -3,7 +3,8 @@
 //! `cargo run --example kv_server` starts the server on 127.0.0.1, runs concurrent clients
 //! against it, shuts it down gracefully and prints a report.
 //! `cargo run --example kv_server -- --serve --port 7000` keeps it serving until Ctrl-C or
-//! SIGTERM: try `nc 127.0.0.1 7000`, then `SET a 1`, `GET a`, `HASH a`, `DEL a`.
+//! SIGTERM: try `nc 127.0.0.1 7000`, then `SET a 1`, `GET a`, `HASH a`, `DEL a`, `TREE`.
+//! `kill -USR1 PID` logs the live tree.
 //! `--idle S` and `--request S` set the deadlines in seconds; `RUST_LOG` filters the logs
 //! (default `info`), which go to stderr.
 //!
@@ -66,7 +67,7 @@ async fn main() -> ExitCode {
         if args.serve {
             let (ip, port) = (addr.ip(), addr.port());
             say(format_args!(
-                "serving until Ctrl-C: try `nc {ip} {port}`, then `SET a 1`, `GET a`, `HASH a`"
+                "serving until Ctrl-C: try `nc {ip} {port}`, then `SET a 1`, `GET a`, `HASH a`, `TREE`"
             ));
         }
         server.run().await
@@ -76,10 +77,16 @@ async fn main() -> ExitCode {
             stop.wait().await;
             None
         } else {
-            tokio::select! {
+            let load = tokio::select! {
                 load = demo::run(addr) => Some(load),
                 () = stop.wait() => None,
-            }
+            };
+            // What warden supervises, as the demo ends (also the `TREE` command).
+            say(format_args!(
+                "\nlive tree at the end of the demo load\n{}",
+                warden::metrics::tree()
+            ));
+            load
         };
         stop.shutdown();
         (load, Instant::now())

@@ -23,9 +23,11 @@ pub enum Request {
     Del { key: String },
     /// `HASH key`: the digest of the value, computed off the executor.
     Hash { key: String },
+    /// `TREE`: warden's live supervision tree, one line a node, then `END`.
+    Tree,
 }
 
-/// A reply, written as one line.
+/// A reply, written as one line (`TREE`'s as several, the last one `END`).
 #[derive(Debug)]
 pub enum Reply {
     Ok,
@@ -37,6 +39,8 @@ pub enum Reply {
     Busy,
     /// `ERR full`: the store is at its memory cap; nothing was written.
     Full,
+    /// The live tree's text, one line a node.
+    Tree(String),
     Error(String),
 }
 
@@ -50,6 +54,7 @@ impl fmt::Display for Reply {
             Reply::Digest(digest) => write!(f, "DIGEST {digest:016x}"),
             Reply::Busy => f.write_str("ERR busy"),
             Reply::Full => f.write_str("ERR full"),
+            Reply::Tree(tree) => write!(f, "{tree}END"),
             Reply::Error(reason) => write!(f, "ERR {reason}"),
         }
     }
@@ -80,6 +85,8 @@ pub fn parse(line: &[u8]) -> Result<Request, String> {
         "HASH" => Ok(Request::Hash {
             key: single_key(rest, "usage: HASH <key>")?,
         }),
+        "TREE" if rest.is_empty() => Ok(Request::Tree),
+        "TREE" => Err("usage: TREE".to_owned()),
         "" => Err("empty request".to_owned()),
         _ => {
             let shown: String = command
@@ -88,7 +95,7 @@ pub fn parse(line: &[u8]) -> Result<Request, String> {
                 .flat_map(char::escape_debug)
                 .collect();
             Err(format!(
-                "unknown command `{shown}`: use SET, GET, DEL or HASH"
+                "unknown command `{shown}`: use SET, GET, DEL, HASH or TREE"
             ))
         }
     }

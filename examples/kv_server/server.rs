@@ -357,6 +357,7 @@ pub mod handlers {
                 Some(value) => hash(value, &shared.stats).await?,
                 None => Reply::NotFound,
             },
+            Request::Tree => Reply::Tree(warden::metrics::tree().to_string()),
         })
     }
 
