@@ -368,7 +368,10 @@ async fn wait_for(shared: &Shared, done: impl Fn(&StatsSnapshot) -> bool) {
 async fn tree_shows_the_servers_supervision_tree(addr: SocketAddr) {
     let mut client = Client::connect(addr).await.expect("connect");
     // A scope is listed once it first waits: here, for the request after this one.
-    assert_eq!(client.call("GET before-tree").await.expect("GET"), "NOT_FOUND");
+    assert_eq!(
+        client.call("GET before-tree").await.expect("GET"),
+        "NOT_FOUND"
+    );
     client.send(b"TREE\n").await.expect("send");
     let mut lines = Vec::new();
     loop {

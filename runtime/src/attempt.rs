@@ -36,8 +36,13 @@ impl<T, E: From<Failure>> Outcome<T, E> {
     }
 }
 
-/// One attempt of a scope; its span is made from `cfg` at the first poll.
-pub(crate) fn attempt<T, E, Fut>(cfg: &'static ScopeConfig, body: Fut) -> Supervised<Fut, T, E>
+/// One attempt of a scope, after `restarts` restarts (the live tree shows the count); its span
+/// is made from `cfg` at the first poll.
+pub(crate) fn attempt<T, E, Fut>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+    restarts: u32,
+) -> Supervised<Fut, T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
@@ -49,18 +54,10 @@ where
         sleep: None.into(),
         waiter: None.into(),
         on_own: false,
-        restarts: 0,
+        restarts,
         deadline: None,
         draining: None,
         partial: None,
-    }
-}
-
-impl<Fut: Future, T, E> Supervised<Fut, T, E> {
-    /// This attempt follows `n` restarts (the live tree shows the count).
-    pub(crate) fn after_restarts(mut self, n: u32) -> Self {
-        self.restarts = n;
-        self
     }
 }
 

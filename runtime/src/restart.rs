@@ -38,9 +38,7 @@ where
     let mut history = History::new();
     loop {
         let delay = {
-            let outcome = attempt(cfg, factory())
-                .after_restarts(history.attempt - 1)
-                .await;
+            let outcome = attempt(cfg, factory(), history.attempt - 1).await;
             match history.decide(cfg, policy, outcome) {
                 Next::Return(result) => return result,
                 Next::Restart(delay) => delay,
