@@ -32,6 +32,13 @@ async fn until_cancelled() -> Result<(), Failure> {
     Ok(())
 }
 
+/// A child that takes 300 ms to stop once cancelled, so its scope stays to be seen.
+async fn slow_to_stop() -> Result<(), Failure> {
+    cancelled().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok(())
+}
+
 static OUTER: ScopeConfig = ScopeConfig::new("outer");
 static INNER: ScopeConfig = ScopeConfig::new("inner");
 
@@ -126,13 +133,7 @@ async fn a_cancelled_subtree_is_cancelling_and_its_siblings_run_on() {
     let main = async {
         let doomed = async move {
             supervise(&STUBBORN, || async {
-                // A child that takes its time to stop, so the scope stays to be seen.
-                let slow = async {
-                    cancelled().await;
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                    Ok::<_, Failure>(())
-                };
-                drop(spawn_named("slow", slow).await);
+                drop(spawn_named("slow", slow_to_stop()).await);
                 let _ = cell.set(current_token());
                 until_cancelled().await
             })
@@ -228,12 +229,7 @@ async fn a_scope_whose_child_failed_shows_failed_while_it_drains() {
     let root = Root::new().name("failure").signals(false);
     let main = async {
         let r: Result<(), Failure> = supervise(&FAILING, || async {
-            let slow = async {
-                cancelled().await;
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                Ok::<_, Failure>(())
-            };
-            drop(spawn_named("slow", slow).await);
+            drop(spawn_named("slow", slow_to_stop()).await);
             tokio::time::sleep(Duration::from_millis(20)).await;
             drop(spawn_named("bad", async { Err::<(), _>("broken") }).await);
             until_cancelled().await
