@@ -92,10 +92,10 @@ where
 /// Runs `f` with warden's slow-wait warnings switched off (`warden_quiet`): a waiting caller
 /// then reads no clock, which shows what the default warning costs under contention.
 fn quiet(f: impl FnOnce()) {
-    let before = warden::bound::wait_warning();
-    warden::bound::set_wait_warning(None);
+    let before = warden::settings::wait_warning();
+    warden::settings::set_wait_warning(None);
     f();
-    warden::bound::set_wait_warning(before);
+    warden::settings::set_wait_warning(before);
 }
 
 fn contended(c: &mut Criterion) {

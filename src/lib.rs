@@ -1,4 +1,20 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # The API
+//!
+//! Everything a user calls, and nothing else (`tests/public_api.rs` pins this list):
+//! - the attributes [`no_blocking`], [`supervised`], [`bounded`] and the marker
+//!   [`allow_blocking`];
+//! - [`Failure`] and [`BoxError`];
+//! - spawning: [`spawn`], [`spawn_named`], [`try_spawn`], [`try_spawn_named`],
+//!   [`ChildHandle`] and [`ChildOutput`] (what a child may return);
+//! - cancellation: [`cancelled`], [`is_cancelled`], [`current_token`] and warden's own
+//!   [`CancellationToken`] (not tokio-util's: its docs say why);
+//! - [`offload`] and [`offload_with_token`];
+//! - [`Root`] and [`ShutdownHandle`];
+//! - [`metrics`] (every snapshot type) and [`settings`] (the process-wide switches).
+//!
+//! What generated code calls lives in a hidden `__private` module that is not a stable API.
 
 #[doc = include_str!("../docs/bounded.md")]
 #[doc(inline)]
@@ -33,13 +49,17 @@ pub use warden_macros::allow_blocking;
 #[doc(inline)]
 pub use warden_runtime::{BoxError, Failure};
 #[doc(inline)]
+pub use warden_runtime::{CancellationToken, cancelled, current_token, is_cancelled};
+#[doc(inline)]
 pub use warden_runtime::{
-    CancellationToken, ChildHandle, RestartPolicy, Root, ScopeConfig, ScopeStats, ShutdownHandle,
-    cancelled, current_token, is_cancelled, live_children, scope_stats, spawn, spawn_named,
-    try_spawn, try_spawn_named,
+    ChildHandle, ChildOutput, spawn, spawn_named, try_spawn, try_spawn_named,
 };
 #[doc(inline)]
-pub use warden_runtime::{bound, detect, metrics, offload, offload_with_token};
+pub use warden_runtime::{Root, ShutdownHandle};
+#[doc(inline)]
+pub use warden_runtime::{metrics, settings};
+#[doc(inline)]
+pub use warden_runtime::{offload, offload_with_token};
 
 /// What generated code calls. Not a stable API: anything here may change in a patch release.
 #[doc(hidden)]

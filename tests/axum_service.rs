@@ -139,5 +139,9 @@ async fn scenario() {
         get(addr, "/").await.is_err(),
         "no new request is served after the shutdown"
     );
-    assert_eq!(warden::live_children(), 0, "no task outlives the root");
+    assert_eq!(
+        warden::metrics::live_children(),
+        0,
+        "no task outlives the root"
+    );
 }

@@ -197,7 +197,7 @@ async fn tokio_test_above_warden() -> Result<(), Failure> {
     let child = warden::spawn(async { Ok::<_, Failure>(5) }).await;
     assert_eq!(child.await?, 5);
     assert!(
-        warden::scope_stats().is_some(),
+        warden::metrics::scope_stats().is_some(),
         "the test body runs inside a scope"
     );
     Ok(())

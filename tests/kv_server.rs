@@ -177,7 +177,11 @@ async fn scenario() {
             "the server closed every connection within the grace period: {read:?}"
         );
     }
-    assert_eq!(warden::live_children(), 0, "no task outlives the root");
+    assert_eq!(
+        warden::metrics::live_children(),
+        0,
+        "no task outlives the root"
+    );
     assert!(
         TcpStream::connect(addr).await.is_err(),
         "the listener is closed"

@@ -94,7 +94,7 @@ async fn main() -> ExitCode {
     let (outcome, (load, shutdown_started)) = tokio::join!(root.run(serve), clients);
     let shutdown_time = shutdown_started.elapsed();
 
-    let tasks_left = warden::live_children();
+    let tasks_left = warden::metrics::live_children();
     print_report(&report(
         load.as_ref(),
         &shared,
@@ -178,7 +178,11 @@ fn report(
         r,
         "  shutdown time           {shutdown_time:.1?} (grace {GRACE:?})"
     );
-    let _ = writeln!(r, "  tasks left              {}", warden::live_children());
+    let _ = writeln!(
+        r,
+        "  tasks left              {}",
+        warden::metrics::live_children()
+    );
     r
 }
 

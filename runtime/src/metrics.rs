@@ -1,12 +1,12 @@
-//! Snapshots of warden's counters in one place: every limited fn, every watched fn and the live
-//! supervision tree, for a health endpoint, a metrics exporter or a test.
+//! Snapshots of warden's counters in one place: every limited fn, every watched fn, the live
+//! children of the process and of the current scope, the live supervision tree, for a health
+//! endpoint, a metrics exporter or a test. Every snapshot type is here, and only here.
 //!
 //! Each call reads atomics and copies a short list (one entry per fn that has run at least
 //! once); nothing is reset.
 
-pub use crate::bound::BoundSnapshot;
-pub use crate::detect::PollSnapshot;
-pub use crate::scope::{ScopeStats, live_children, scope_stats};
+pub use crate::scope::{live_children, scope_stats};
+pub use crate::snapshot::{BoundSnapshot, PollSnapshot, ScopeStats};
 pub use crate::tree::{NodeKind, NodeState, Polls, Tree, TreeNode};
 
 /// Every `#[bounded]` limit used so far, in order of first use.
@@ -25,7 +25,7 @@ pub use crate::tree::{NodeKind, NodeState, Polls, Tree, TreeNode};
 /// ```
 #[must_use]
 pub fn bounds() -> Vec<BoundSnapshot> {
-    crate::bound::snapshots()
+    crate::bound::stats::snapshots()
 }
 
 /// Every fn watched for slow polls that has been polled so far, in order of first poll.

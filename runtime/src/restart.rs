@@ -1,5 +1,6 @@
-//! Restarting a supervised scope by its [`RestartPolicy`]: the restart intensity
-//! (`max_restarts` within a period) and the exponential backoff with jitter.
+//! Running a supervised scope by its config: one attempt, or, with a [`RestartPolicy`], again
+//! after each end the policy restarts, within its restart intensity (`max_restarts` within a
+//! period) and after an exponential backoff with jitter.
 
 use std::collections::VecDeque;
 use std::fmt::Display;
@@ -13,18 +14,17 @@ use tokio::time::Instant;
 use crate::attempt::{Outcome, attempt};
 use crate::config::{RestartPolicy, ScopeConfig};
 use crate::failure::{Failure, chain};
-use crate::scope::{Kind, Scope};
+use crate::scope::{Kind, Limits, Scope};
 
-/// Runs attempts of the scope `cfg` until `policy` says the last result is the answer; the
-/// factory builds a fresh body for each attempt (generated code clones the fn's arguments in
-/// it).
+/// Runs attempts of the scope `cfg` until its restart policy (none: after the first) says the
+/// last result is the answer; the factory builds a fresh body for each attempt (generated code
+/// clones the fn's arguments in it).
 ///
 /// # Errors
 /// The last attempt's error (or `E::from` its [`Failure`]); [`Failure::Cancelled`] if the
 /// parent is cancelled during a backoff.
-pub(crate) async fn restarting<T, E, Fut, F>(
+pub(crate) async fn attempts<T, E, Fut, F>(
     cfg: &'static ScopeConfig,
-    policy: RestartPolicy,
     mut factory: F,
 ) -> Result<T, E>
 where
@@ -39,7 +39,7 @@ where
     loop {
         let delay = {
             let outcome = attempt(cfg, factory(), history.attempt - 1).await;
-            match history.decide(cfg, policy, outcome) {
+            match history.decide(cfg, outcome) {
                 Next::Return(result) => return result,
                 Next::Restart(delay) => delay,
             }
@@ -98,15 +98,13 @@ impl History {
 
     /// Whether `outcome`, the end of an attempt, is the call's result or is restarted (logged
     /// with its attempt number, the failure at error level, so it is reported exactly once).
-    fn decide<T, E>(
-        &mut self,
-        cfg: &ScopeConfig,
-        policy: RestartPolicy,
-        outcome: Outcome<T, E>,
-    ) -> Next<Result<T, E>>
+    fn decide<T, E>(&mut self, cfg: &ScopeConfig, outcome: Outcome<T, E>) -> Next<Result<T, E>>
     where
         E: From<Failure> + Display,
     {
+        let Some(policy) = cfg.restart_policy() else {
+            return Next::Return(outcome.into_result());
+        };
         let failure = match &outcome {
             Outcome::Ok(_) if !policy.after_ok => {
                 return Next::Return(outcome.into_result());
@@ -171,7 +169,11 @@ impl History {
 async fn back_off(cfg: &ScopeConfig, delay: Duration, restarts: u32) -> Result<(), Failure> {
     let parent = Scope::current();
     // The live tree shows the call as restarting while it waits.
-    let waiting = Scope::new(cfg.name, Kind::Supervised, parent.clone(), 1, None);
+    let none = Limits {
+        max_children: 1,
+        grace: None,
+    };
+    let waiting = Scope::new(cfg.name, Kind::Supervised, parent.clone(), none, None);
     crate::tree::backoff(&waiting, restarts);
     let Some(token) = parent.as_deref().and_then(Scope::nearest_token) else {
         tokio::time::sleep(delay).await;

@@ -10,7 +10,7 @@ use futures::FutureExt as _;
 use crate::attempt::{Outcome, attempt};
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
-use crate::restart::restarting;
+use crate::restart::attempts;
 
 /// Runs the body `make_body` builds as a supervised scope and returns its value or the scope's
 /// first failure; if `cfg` has a [`RestartPolicy`](crate::RestartPolicy), runs it again by that
@@ -49,7 +49,7 @@ use crate::restart::restarting;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let r: Result<u32, Failure> = supervise(&CFG, || async {
-///     let child = warden_runtime::spawn(async { Ok::<_, Failure>(21) }).await;
+///     let child = warden_runtime::spawn(async { "21".parse::<u32>() }).await;
 ///     Ok(child.await? * 2)
 /// })
 /// .await;
@@ -75,16 +75,17 @@ use crate::restart::restarting;
 /// assert_eq!(r.unwrap(), 3);
 /// # }
 /// ```
-pub async fn supervise<T, E, Fut, F>(cfg: &'static ScopeConfig, mut make_body: F) -> Result<T, E>
+pub fn supervise<T, E, Fut, F>(
+    cfg: &'static ScopeConfig,
+    make_body: F,
+) -> impl Future<Output = Result<T, E>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
     E: From<Failure> + Display,
 {
-    match cfg.restart_policy() {
-        None => attempt(cfg, make_body(), 0).await.into_result(),
-        Some(policy) => restarting(cfg, policy, make_body).await,
-    }
+    // One loop for both: without a policy, `attempts` returns the first attempt's result.
+    attempts(cfg, make_body)
 }
 
 /// One attempt of a body built once, for generated code: a fn without `restart` (its config

@@ -156,7 +156,7 @@ fn assert_released(bound: &'static Bound) {
     assert!(
         matches!(again, Some(Ok(_))),
         "permit of {} was not released",
-        bound.name()
+        bound.snapshot().name
     );
 }
 
@@ -250,7 +250,7 @@ async fn every_bound_used_is_listed_in_metrics() {
     );
     let keyed = find("tests::listed_keyed").expect("keyed bound listed");
     assert_eq!((keyed.limit, keyed.per_key, keyed.keys), (2, true, 0));
-    assert!(find(NEVER_USED.name()).is_none());
+    assert!(find(NEVER_USED.snapshot().name).is_none());
     // Listed once however often it runs.
     LISTED.run(async {}).await;
     let count = warden_runtime::metrics::bounds()
@@ -384,7 +384,7 @@ async fn a_generic_fn_shares_its_bound_but_keys_of_distinct_types_differ() {
 async fn a_long_wait_is_logged_with_the_bound_name() {
     static BOUND: Bound = Bound::new("tests::slow_wait", 1);
     let capture = support::Capture::global();
-    warden_runtime::bound::set_wait_warning(Some(Duration::from_millis(20)));
+    warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(20)));
     let held = BOUND.acquire(BoundMode::Wait).await.unwrap();
     let waiter = tokio::spawn(BOUND.run(async {}));
     tokio::time::sleep(Duration::from_millis(40)).await;

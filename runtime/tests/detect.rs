@@ -183,6 +183,6 @@ async fn watched_fns_are_listed_in_metrics_once() {
     assert_eq!(listed[0].polls, 2);
     assert_eq!(
         listed[0].max_poll,
-        warden_runtime::detect::default_max_poll()
+        warden_runtime::settings::default_max_poll()
     );
 }

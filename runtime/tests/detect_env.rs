@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use warden_runtime::detect;
+use warden_runtime::settings;
 
 /// Set in the child so the checks below run only there.
 const CHILD: &str = "WARDEN_TEST_ENV_CHILD";
@@ -14,7 +14,7 @@ const CHILD: &str = "WARDEN_TEST_ENV_CHILD";
 fn run_child(name: &str, value: &str) {
     let output = Command::new(std::env::current_exe().unwrap())
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(detect::ENV_VAR, value)
+        .env("WARDEN_MAX_POLL", value)
         .env(CHILD, "1")
         .output()
         .unwrap();
@@ -39,11 +39,11 @@ fn env_var_sets_the_default_threshold() {
     if !in_child() {
         return run_child("env_var_sets_the_default_threshold", "250us");
     }
-    assert!(detect::is_enabled());
-    assert_eq!(detect::default_max_poll(), Duration::from_micros(250));
+    assert!(settings::poll_detection());
+    assert_eq!(settings::default_max_poll(), Duration::from_micros(250));
     // A setter still wins over the variable.
-    detect::set_default_max_poll(Duration::from_millis(3));
-    assert_eq!(detect::default_max_poll(), Duration::from_millis(3));
+    settings::set_default_max_poll(Duration::from_millis(3));
+    assert_eq!(settings::default_max_poll(), Duration::from_millis(3));
 }
 
 #[test]
@@ -51,9 +51,9 @@ fn env_var_off_switches_detection_off() {
     if !in_child() {
         return run_child("env_var_off_switches_detection_off", "off");
     }
-    assert!(!detect::is_enabled());
-    detect::set_enabled(true);
-    assert!(detect::is_enabled());
+    assert!(!settings::poll_detection());
+    settings::set_poll_detection(true);
+    assert!(settings::poll_detection());
 }
 
 #[test]
@@ -61,6 +61,6 @@ fn an_unreadable_env_var_keeps_the_default() {
     if !in_child() {
         return run_child("an_unreadable_env_var_keeps_the_default", "fast");
     }
-    assert!(detect::is_enabled());
-    assert_eq!(detect::default_max_poll(), detect::DEFAULT_MAX_POLL);
+    assert!(settings::poll_detection());
+    assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
 }

@@ -5,7 +5,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use warden_runtime::detect::{self, PollSite};
+use warden_runtime::detect::PollSite;
+use warden_runtime::settings;
 
 fn spin(period: Duration) {
     let start = Instant::now();
@@ -24,21 +25,21 @@ async fn default_threshold_and_switch_apply_at_run_time() {
         Some(Duration::from_millis(1)),
     );
     let capture = support::Capture::global();
-    assert!(detect::is_enabled());
-    assert_eq!(detect::default_max_poll(), detect::DEFAULT_MAX_POLL);
+    assert!(settings::poll_detection());
+    assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
 
     // A site without a threshold of its own follows the default, as changed at run time.
-    detect::set_default_max_poll(Duration::from_millis(100));
+    settings::set_default_max_poll(Duration::from_millis(100));
     DEFAULT.run(async { spin(Duration::from_millis(20)) }).await;
     assert_eq!(DEFAULT.snapshot().slow_polls, 0);
-    detect::set_default_max_poll(Duration::from_millis(5));
+    settings::set_default_max_poll(Duration::from_millis(5));
     assert_eq!(DEFAULT.snapshot().max_poll, Duration::from_millis(5));
     DEFAULT.run(async { spin(Duration::from_millis(20)) }).await;
     assert_eq!(DEFAULT.snapshot().slow_polls, 1);
     assert_eq!(capture.events_with("fn_path", "tests::default").len(), 1);
 
     // Switched off: counted as a poll, not timed, not reported, whatever the site's threshold.
-    detect::set_enabled(false);
+    settings::set_poll_detection(false);
     OWN.run(async { spin(Duration::from_millis(20)) }).await;
     let snap = OWN.snapshot();
     assert_eq!(
@@ -48,7 +49,7 @@ async fn default_threshold_and_switch_apply_at_run_time() {
     assert!(capture.events_with("fn_path", "tests::own").is_empty());
 
     // Back on: reported again.
-    detect::set_enabled(true);
+    settings::set_poll_detection(true);
     OWN.run(async { spin(Duration::from_millis(20)) }).await;
     assert_eq!(OWN.snapshot().slow_polls, 1);
     assert_eq!(capture.events_with("fn_path", "tests::own").len(), 1);

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
 use tracing::Level;
-use warden_runtime::{Failure, ScopeConfig, live_children, spawn_named, supervise};
+use warden_runtime::metrics::live_children;
+use warden_runtime::{Failure, ScopeConfig, spawn_named, supervise};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_scope_aborts_every_child_and_leaves_no_task_alive() {

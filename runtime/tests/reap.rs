@@ -3,7 +3,8 @@
 mod support;
 
 use support::bounded;
-use warden_runtime::{Failure, ScopeConfig, live_children, scope_stats, spawn, supervise};
+use warden_runtime::metrics::{live_children, scope_stats};
+use warden_runtime::{Failure, ScopeConfig, spawn, supervise};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_thousand_short_children_are_reaped_as_they_finish() {

@@ -9,8 +9,9 @@ use std::time::Duration;
 use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
 use tokio::time::Instant;
 use tracing::Level;
+use warden_runtime::metrics::live_children;
 use warden_runtime::{
-    Failure, Root, ScopeConfig, ShutdownHandle, cancelled, live_children, spawn_named, supervise,
+    Failure, Root, ScopeConfig, ShutdownHandle, cancelled, spawn_named, supervise,
 };
 
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -6,7 +6,8 @@ mod support;
 use std::time::Duration;
 
 use support::bounded;
-use warden_runtime::{Failure, Root, cancelled, live_children, spawn_named};
+use warden_runtime::metrics::live_children;
+use warden_runtime::{Failure, Root, cancelled, spawn_named};
 
 #[tokio::test]
 async fn sigterm_shuts_the_root_down() {

@@ -1,32 +1,43 @@
 //! A scope: what one supervised call (or a [`Root`](crate::Root)) owns while it runs.
 //!
 //! A scope is a cancellation token (a child of its parent's, created lazily), its child
-//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name.
-//! The scope of the running code is a Tokio task-local, so `warden::spawn` deep in called code
-//! still finds its owner.
+//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name; a
+//! root also tracks the [`offloads`] of its tree and its shutdown deadline. The scope of the
+//! running code is a Tokio task-local, so `warden::spawn` deep in called code still finds its
+//! owner; code outside any scope belongs to the newest running root (so no task is outside the
+//! tree), or, with no root, to the process-wide global scope.
 
 mod capacity;
 mod children;
 mod counts;
 mod first_failure;
+mod offloads;
 
 use std::borrow::Cow;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::panic::Location;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::DEFAULT_MAX_CHILDREN;
+use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::{BoxError, Failure};
+use crate::registry::lock;
+use crate::snapshot::ScopeStats;
 use crate::tree::Node;
 use capacity::Capacity;
 pub(crate) use children::ChildInfo;
 use children::{Aborted, Children};
 use counts::Counts;
-pub use counts::{ScopeStats, live_children};
+pub use counts::live_children;
 use first_failure::FirstFailure;
+use offloads::Offloads;
+
+/// How long a scope that aborted its children waits for them to end before it returns anyway:
+/// an aborted task ends at its next poll, at once unless it blocks its thread.
+const ABORT_SETTLE: Duration = Duration::from_millis(100);
 
 tokio::task_local! {
     /// The scope that owns the running code: a supervised body or one of its children.
@@ -39,12 +50,18 @@ static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
         "warden::global",
         Kind::Global,
         None,
-        DEFAULT_MAX_CHILDREN,
+        Limits {
+            max_children: DEFAULT_MAX_CHILDREN,
+            grace: None,
+        },
         Some(CancellationToken::new()),
     );
     crate::tree::list(&global);
     global
 });
+
+/// The roots running now, newest last: code outside any scope belongs to the newest.
+static ROOTS: Mutex<Vec<Weak<Scope>>> = Mutex::new(Vec::new());
 
 /// Counters of the current scope, or `None` outside any scope.
 ///
@@ -71,6 +88,14 @@ pub(crate) enum Kind {
     Global,
 }
 
+/// What a scope is told about its children: how many at once, and how long they may wind down.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_children: usize,
+    /// A supervised fn's own `grace`, or a root's; `None`: children are aborted when it stops.
+    pub(crate) grace: Option<Duration>,
+}
+
 /// One scope. Shared by the driver, its children and their handles.
 pub(crate) struct Scope {
     pub(crate) name: &'static str,
@@ -80,11 +105,16 @@ pub(crate) struct Scope {
     root: Option<Arc<Scope>>,
     token: OnceLock<CancellationToken>,
     pub(crate) capacity: Capacity,
+    grace: Option<Duration>,
     children: Children,
     counts: Counts,
     first: FirstFailure,
     /// What the live tree shows of it.
     pub(crate) node: Node,
+    /// For a root: its tree's offloaded closures still running.
+    offloads: Option<Box<Offloads>>,
+    /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
+    shutdown_deadline: OnceLock<Instant>,
 }
 
 impl Scope {
@@ -93,7 +123,7 @@ impl Scope {
         name: &'static str,
         kind: Kind,
         parent: Option<Arc<Scope>>,
-        max_children: usize,
+        limits: Limits,
         token: Option<CancellationToken>,
     ) -> Arc<Self> {
         let cell = OnceLock::new();
@@ -113,11 +143,14 @@ impl Scope {
             parent,
             root,
             token: cell,
-            capacity: Capacity::new(max_children),
+            capacity: Capacity::new(limits.max_children),
+            grace: limits.grace,
             children: Children::new(),
             counts: Counts::new(),
             first: FirstFailure::new(kind != Kind::Global),
             node: Node::new(),
+            offloads: (kind == Kind::Root).then(|| Box::new(Offloads::new())),
+            shutdown_deadline: OnceLock::new(),
         })
     }
 
@@ -126,9 +159,26 @@ impl Scope {
         CURRENT.try_with(Arc::clone).ok()
     }
 
-    /// The scope of the running code, or the process-wide global scope.
-    pub(crate) fn current_or_global() -> Arc<Scope> {
-        Self::current().unwrap_or_else(|| Arc::clone(&GLOBAL))
+    /// The scope of the running code, else the newest running root: the parent of a scope
+    /// that starts here.
+    pub(crate) fn current_or_root() -> Option<Arc<Scope>> {
+        Self::current().or_else(|| {
+            let roots = lock(&ROOTS);
+            roots.iter().rev().find_map(Weak::upgrade)
+        })
+    }
+
+    /// Who owns code running here: the current scope, else the newest running root, else the
+    /// process-wide global scope (never cancelled, failures logged).
+    pub(crate) fn owner() -> Arc<Scope> {
+        Self::current_or_root().unwrap_or_else(|| Arc::clone(&GLOBAL))
+    }
+
+    /// Lists this root as running until the returned guard drops: meanwhile code outside any
+    /// scope belongs to it.
+    pub(crate) fn enter_running(self: &Arc<Self>) -> Running {
+        lock(&ROOTS).push(Arc::downgrade(self));
+        Running(Arc::downgrade(self))
     }
 
     /// The scope that polled this one first (the owner of its code), if any.
@@ -242,6 +292,52 @@ impl Scope {
         self.counts.tree_live()
     }
 
+    /// Until when this scope's children may finish on their own now that it stops: the root's
+    /// shutdown deadline when the tree is shutting down; the scope's own grace if it has one
+    /// (never past the root's deadline); else `None`, and they are aborted at once.
+    pub(crate) fn wind_down_until(&self) -> Option<Instant> {
+        let shutdown = self.tree_root().and_then(Scope::shutdown_deadline);
+        let own = self.grace.map(|grace| Instant::now() + grace);
+        match (shutdown, own) {
+            (Some(shutdown), Some(own)) => Some(shutdown.min(own)),
+            (shutdown, own) => shutdown.or(own),
+        }
+    }
+
+    /// For a root whose tree is cancelled (a shutdown, or an unowned failure of a direct
+    /// child): when its grace ends. The first to ask fixes it, right after the cancellation.
+    pub(crate) fn shutdown_deadline(&self) -> Option<Instant> {
+        let cancelled = self
+            .token
+            .get()
+            .is_some_and(CancellationToken::is_cancelled);
+        (self.kind == Kind::Root && cancelled).then(|| {
+            *self
+                .shutdown_deadline
+                .get_or_init(|| Instant::now() + self.grace.unwrap_or(DEFAULT_GRACE))
+        })
+    }
+
+    /// For a root: its tree's offloaded closures still running.
+    pub(crate) fn offloads(&self) -> Option<&Offloads> {
+        self.offloads.as_deref()
+    }
+
+    /// An offloaded closure starts at `at` under this scope: the tree's root (if any) counts it
+    /// until the returned guard drops (the closure's end, on its thread).
+    pub(crate) fn offload_started(self: &Arc<Self>, at: &'static Location<'static>) -> Offloaded {
+        let root = if self.kind == Kind::Root {
+            Some(Arc::clone(self))
+        } else {
+            self.root.clone()
+        };
+        let root = root.and_then(|root| {
+            let id = root.offloads()?.start(at);
+            Some((root, id))
+        });
+        Offloaded(root)
+    }
+
     /// True when a child's error is only the echo of this scope's own cancellation.
     pub(crate) fn is_echo(&self, error: &BoxError) -> bool {
         error
@@ -290,23 +386,29 @@ impl Scope {
         }
     }
 
-    /// Waits for the children until `deadline`, then aborts the rest and reports them.
-    pub(crate) async fn drain_until(&self, deadline: Instant) {
-        if tokio::time::timeout_at(deadline, self.wait_idle())
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        // "What was still running": a picture, before the abort takes it away (a root takes
-        // its own, of its whole tree, before it drops `main`).
-        if self.kind != Kind::Root {
-            crate::tree::log(self, "grace period ran out");
-        }
-        self.abort_children("did not stop within the grace period");
+    /// Waits for the children until `deadline` (`None`: not at all), then aborts the rest,
+    /// reports them, and waits a moment for them to end. True if they all finished on their
+    /// own.
+    pub(crate) async fn drain_until(&self, deadline: Option<Instant>) -> bool {
+        let aborted = match deadline {
+            Some(deadline) => {
+                if tokio::time::timeout_at(deadline, self.wait_idle())
+                    .await
+                    .is_ok()
+                {
+                    return true;
+                }
+                // "What was still running": a picture, before the abort takes it away (a root
+                // takes its own, of its whole tree, before it drops `main`).
+                if self.kind != Kind::Root {
+                    crate::tree::log(self, "grace period ran out");
+                }
+                self.abort_children("did not stop within the grace period")
+            }
+            None => self.abort_children("were still running when the scope stopped"),
+        };
         // Aborted tasks end at their next poll; one that blocks its thread may not.
-        let settle = Duration::from_secs(1);
-        if tokio::time::timeout(settle, self.wait_idle())
+        if tokio::time::timeout(ABORT_SETTLE, self.wait_idle())
             .await
             .is_err()
         {
@@ -316,10 +418,12 @@ impl Scope {
                 "warden: aborted children are still running; do they block their thread?"
             );
         }
+        aborted == 0
     }
 
     /// Stops new children, aborts the live ones and, if there were any, says so and `why`.
-    fn abort_children(&self, why: &str) {
+    /// Returns how many it aborted.
+    fn abort_children(&self, why: &str) -> usize {
         let Aborted { count, names } = self.children.abort_all();
         if count > 0 {
             tracing::warn!(
@@ -329,6 +433,7 @@ impl Scope {
                 "warden: children {why}; aborted them"
             );
         }
+        count
     }
 
     /// The scope was dropped before it finished: report, cancel, abort, no orphan.
@@ -374,6 +479,28 @@ impl Drop for Owner {
     fn drop(&mut self) {
         if let Some(scope) = self.0.take() {
             scope.abandon();
+        }
+    }
+}
+
+/// A running root's entry in the list of running roots; removed when dropped.
+pub(crate) struct Running(Weak<Scope>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        lock(&ROOTS).retain(|root| !root.ptr_eq(&self.0) && root.strong_count() > 0);
+    }
+}
+
+/// An offloaded closure counted by its tree's root (if any) until it drops.
+pub(crate) struct Offloaded(Option<(Arc<Scope>, u64)>);
+
+impl Drop for Offloaded {
+    fn drop(&mut self) {
+        if let Some((root, id)) = self.0.take() {
+            if let Some(offloads) = root.offloads() {
+                offloads.end(id);
+            }
         }
     }
 }

@@ -19,8 +19,8 @@ use std::time::Duration;
 use tokio::task::Id;
 use tokio::time::Instant;
 
-use crate::detect::PollSnapshot;
 use crate::scope::{Kind, Scope};
+use crate::snapshot::PollSnapshot;
 pub use model::{NodeKind, NodeState, Polls, Tree, TreeNode};
 pub(crate) use node::{Node, backoff, list};
 pub(crate) use signal::LogOnSignal;
