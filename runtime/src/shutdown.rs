@@ -228,24 +228,10 @@ async fn run_root<F: Future>(
                         None => failure = Some(panicked),
                     }
                 }
-                Err(_) => {
-                    main_late = true;
-                    tracing::warn!(
-                        scope = scope.name,
-                        grace = ?grace,
-                        "warden: main future did not finish within the grace period; dropping it"
-                    );
-                }
+                Err(_) => main_late = true,
             }
         }
-        // What is still running at the deadline, as a picture, before anything is aborted.
-        if main_late
-            || tokio::time::timeout_at(deadline, scope.wait_tree_idle())
-                .await
-                .is_err()
-        {
-            crate::tree::log(&scope, "grace period ran out");
-        }
+        past_deadline(&scope, grace, deadline, main_late).await;
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
         scope.drain_until(Some(deadline)).await;
@@ -314,6 +300,25 @@ async fn report_offloads(root: &Scope, deadline: Instant) -> usize {
         );
     }
     count
+}
+
+/// At the shutdown's `deadline`, before anything is aborted: says that `main` is late (it is
+/// dropped next) and logs the picture of what is still running, if anything is.
+async fn past_deadline(scope: &Scope, grace: Duration, deadline: Instant, main_late: bool) {
+    if main_late {
+        tracing::warn!(
+            scope = scope.name,
+            grace = ?grace,
+            "warden: main future did not finish within the grace period; dropping it"
+        );
+    }
+    if main_late
+        || tokio::time::timeout_at(deadline, scope.wait_tree_idle())
+            .await
+            .is_err()
+    {
+        crate::tree::log(scope, "grace period ran out");
+    }
 }
 
 /// Resolves with the signal's name on SIGINT (or SIGTERM on unix); never if `enabled` is false.
