@@ -3,7 +3,8 @@
 //! - `inline`: a scope that spawns no child, against a child `CancellationToken` raced with
 //!   `select!`, `catch_unwind` and a span entered with `Instrument`, all run inline.
 //! - `children/N`: a scope that spawns N children and sums their values, against `JoinSet` and
-//!   against `TaskTracker` + `CancellationToken` (each child raced against the token).
+//!   against `TaskTracker` + `CancellationToken` (each child raced against the token);
+//!   `warden_tree` is `warden` while another thread takes `metrics::tree()` every millisecond.
 //!
 //! Two workloads: `ready` (no suspension point) and `yield` (one `yield_now().await`), in the
 //! body for `inline`, in each child for `children`.
@@ -12,7 +13,9 @@
 use std::future::Future;
 use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use futures::FutureExt as _;
@@ -151,6 +154,25 @@ async fn tracker_children(n: u64, yields: bool) -> Result<u64, Failure> {
     Ok(total)
 }
 
+/// Runs `f` while a thread of its own takes the live tree every millisecond: what a monitor
+/// taking snapshots costs the code that spawns.
+fn while_tree_taken<R>(f: impl FnOnce() -> R) -> R {
+    let stop = Arc::new(AtomicBool::new(false));
+    let taker = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                black_box(warden::metrics::tree());
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+    };
+    let out = f();
+    stop.store(true, Ordering::Relaxed);
+    taker.join().expect("the tree taker");
+    out
+}
+
 fn children(c: &mut Criterion) {
     let rt = common::multi_thread();
     let mut g = c.benchmark_group("supervised_children");
@@ -166,6 +188,9 @@ fn children(c: &mut Criterion) {
             });
             g.bench_function(id("warden"), |b| {
                 b.to_async(&rt).iter(|| warden_children(n, yields));
+            });
+            g.bench_function(id("warden_tree"), |b| {
+                while_tree_taken(|| b.to_async(&rt).iter(|| warden_children(n, yields)));
             });
         }
     }

@@ -3,10 +3,24 @@
 //! connection within the grace period and leave no task alive.
 //!
 //! One test drives the server through its phases: warden's limits and counters are process-wide,
-//! so two servers in one test binary would see each other's load.
+//! so two servers in one test binary would see each other's load. `process` runs the built
+//! example as a program and abuses it the way real clients do.
 
+#[path = "../examples/kv_server/protocol.rs"]
+mod protocol;
 #[path = "../examples/kv_server/server.rs"]
 mod server;
+#[path = "../examples/kv_server/stats.rs"]
+mod stats;
+#[path = "../examples/kv_server/store.rs"]
+mod store;
+
+#[cfg(target_os = "linux")]
+#[path = "kv_server/process.rs"]
+mod process;
+#[cfg(target_os = "linux")]
+#[path = "kv_server/program.rs"]
+mod program;
 
 use std::collections::HashMap;
 use std::io;
@@ -18,12 +32,23 @@ use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
+use protocol::{MAX_LINE, Request};
+use server::Shared;
 use server::handlers::MAX_CONNECTIONS;
-use server::protocol::{self, MAX_LINE, Request};
+use stats::StatsSnapshot;
 
 const GRACE: Duration = Duration::from_secs(1);
 /// Any single wait of the test; the whole test takes well under a second when healthy.
 const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Serialises the tests of this binary: some measure response times, one needs most of the
+/// file descriptors.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// One connection, one request at a time.
 struct Client(BufReader<TcpStream>);
@@ -62,7 +87,7 @@ fn the_protocol_parses_requests_and_names_what_is_wrong() {
         })
     );
     assert_eq!(
-        protocol::parse(b"get k\r"),
+        protocol::parse(b"get k"),
         Ok(Request::Get { key: "k".into() })
     );
     for (line, reason) in [
@@ -77,23 +102,35 @@ fn the_protocol_parses_requests_and_names_what_is_wrong() {
     let unknown = protocol::parse(b"FLY\x07 away").unwrap_err();
     assert_eq!(
         unknown,
-        "unknown command `FLY\\u{7}`: use SET, GET, DEL or HASH"
+        "unknown command `FLY\\u{7}`: use SET, GET, DEL, HASH or TREE"
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serves_sheds_load_and_shuts_down_without_losing_a_write() {
-    timeout(Duration::from_secs(20), scenario())
-        .await
-        .expect("the scenario finishes");
+#[test]
+fn serves_sheds_load_and_shuts_down_without_losing_a_write() {
+    let _alone = alone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        timeout(Duration::from_secs(20), scenario())
+            .await
+            .expect("the scenario finishes");
+    });
 }
 
 async fn scenario() {
-    let server = server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
+    // Deadlines longer than any phase: the limit phase holds idle connections on purpose.
+    let deadlines = server::Deadlines {
+        idle: 2 * PATIENCE,
+        request: PATIENCE,
+    };
+    let server =
+        server::Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), deadlines).expect("bind");
     let addr = server.local_addr().expect("address");
-    let stats = server.stats();
+    let shared = server.shared();
     let root = warden::Root::new().grace(GRACE).signals(false);
     let stop = root.shutdown_handle();
     let running = tokio::spawn(root.run(server.run()));
@@ -102,6 +139,9 @@ async fn scenario() {
     assert!(acknowledged.len() >= 16 * 40, "{}", acknowledged.len());
     malformed_input_gets_errors(addr).await;
     hash_is_computed_off_the_executor(addr).await;
+    crlf_and_a_last_line_without_newline(addr).await;
+    tree_shows_the_servers_supervision_tree(addr).await;
+    a_reset_connection_cancels_its_hash(addr, &shared).await;
 
     // Every write that got its OK is there, abandoned requests notwithstanding.
     let mut reader = Client::connect(addr).await.expect("connect");
@@ -146,7 +186,7 @@ async fn scenario() {
         TcpStream::connect(addr).await.is_err(),
         "the listener is closed"
     );
-    let stats = stats.snapshot();
+    let stats = shared.stats.snapshot();
     // Only the 8 clients that hung up before their reply can break a connection (the `OK`
     // written to a closed socket).
     assert!(stats.connection_errors <= 8, "{stats:?}");
@@ -271,4 +311,87 @@ fn serve_bound() -> warden::metrics::BoundSnapshot {
         .into_iter()
         .find(|b| b.name.ends_with("::handlers::serve"))
         .expect("the handler's bound is listed once it was used")
+}
+
+/// A CRLF client's `\r` is stripped once, at the framing; a last request without a newline,
+/// followed by the client's half-close, is answered before the server closes.
+async fn crlf_and_a_last_line_without_newline(addr: SocketAddr) {
+    let mut client = Client::connect(addr).await.expect("connect");
+    client.send(b"SET crlf a value\r\n").await.expect("send");
+    assert_eq!(client.reply().await.expect("reply"), "OK");
+    client.send(b"GET crlf\r\n").await.expect("send");
+    assert_eq!(client.reply().await.expect("reply"), "VALUE a value");
+    client.send(b"SET cr two\r\r\n").await.expect("send");
+    client.send(b"GET cr").await.expect("send");
+    client.0.get_mut().shutdown().await.expect("half-close");
+    assert_eq!(client.reply().await.expect("reply"), "OK");
+    let mut rest = String::new();
+    timeout(PATIENCE, client.0.read_to_string(&mut rest))
+        .await
+        .expect("the server closes")
+        .expect("read");
+    assert_eq!(rest, "VALUE two\r\n", "only one `\\r` is stripped");
+}
+
+/// A client that resets its connection while its `HASH` runs: the hash sees its token
+/// cancelled and stops, instead of burning a core for nobody.
+async fn a_reset_connection_cancels_its_hash(addr: SocketAddr, shared: &Shared) {
+    let mut client = Client::connect(addr).await.expect("connect");
+    let value = "z".repeat(MAX_LINE - 100);
+    let set = client.call(&format!("SET huge {value}")).await;
+    assert_eq!(set.expect("SET"), "OK");
+    assert!(
+        shared.store.bytes() > value.len(),
+        "the store counts what it holds"
+    );
+    let before = shared.stats.snapshot();
+    client.send(b"HASH huge\n").await.expect("send");
+    let started = |s: &StatsSnapshot| s.hashes_started > before.hashes_started;
+    wait_for(shared, started).await;
+    // SO_LINGER 0: the close sends a reset, as a killed client's kernel does with unread data.
+    client.0.get_ref().set_zero_linger().expect("linger");
+    drop(client);
+    let cancelled = |s: &StatsSnapshot| s.hashes_cancelled > before.hashes_cancelled;
+    wait_for(shared, cancelled).await;
+    assert_eq!(shared.stats.snapshot().hashes_running(), 0);
+}
+
+/// Waits until the server's counters say `done`.
+async fn wait_for(shared: &Shared, done: impl Fn(&StatsSnapshot) -> bool) {
+    timeout(PATIENCE, async {
+        while !done(&shared.stats.snapshot()) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{:?}", shared.stats.snapshot()));
+}
+
+/// `TREE` answers warden's live tree: the accept loop's scope, a task per connection, the
+/// asking connection's `serve` scope inside its task, then `END`.
+async fn tree_shows_the_servers_supervision_tree(addr: SocketAddr) {
+    let mut client = Client::connect(addr).await.expect("connect");
+    // A scope is listed once it first waits: here, for the request after this one.
+    assert_eq!(
+        client.call("GET before-tree").await.expect("GET"),
+        "NOT_FOUND"
+    );
+    client.send(b"TREE\n").await.expect("send");
+    let mut lines = Vec::new();
+    loop {
+        let line = client.reply().await.expect("a tree line");
+        if line == "END" {
+            break;
+        }
+        assert!(!line.is_empty(), "the tree ends with END: {lines:#?}");
+        lines.push(line);
+    }
+    let tree = lines.join("\n");
+    assert!(tree.contains("handlers::accept_loop running"), "{tree}");
+    assert!(tree.contains("── connection (task)"), "{tree}");
+    assert!(tree.contains("::handlers::serve running"), "{tree}");
+    assert_eq!(
+        client.call("GET after-tree").await.expect("GET"),
+        "NOT_FOUND"
+    );
 }

@@ -39,12 +39,18 @@ const FACADE: &[&str] = &[
 /// What `warden::metrics::` offers: every snapshot type, in one place.
 const METRICS: &[&str] = &[
     "BoundSnapshot",
+    "NodeKind",
+    "NodeState",
     "PollSnapshot",
+    "Polls",
     "ScopeStats",
+    "Tree",
+    "TreeNode",
     "bounds",
     "live_children",
     "polls",
     "scope_stats",
+    "tree",
 ];
 
 /// What `warden::settings::` offers: the process-wide switches.

@@ -1,167 +1,48 @@
-//! The key-value server: wire protocol, shared state and the async handlers.
+//! The key-value server: its state, its deadlines and the async handlers.
 //!
 //! `main.rs` runs it under a `warden::Root` with a demo load; `tests/kv_server.rs` runs the same
-//! file in-process. Read it top-down: the sync parts first, then `handlers`, where warden's
-//! attributes are.
+//! file in-process and the built example as a process. Read it top-down: the state first, then
+//! `handlers`, where warden's attributes are and where each abuse a client can try is answered.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use warden::Failure;
 
-/// The line protocol: one request a line, one reply a line. Pure and sync, so it is easy to test.
-pub mod protocol {
-    use std::fmt;
-    use std::sync::Arc;
+use super::stats::Stats;
+use super::store::Store;
 
-    /// The longest request line accepted, newline included; a longer one closes the connection.
-    pub const MAX_LINE: usize = 1 << 20;
-    /// Rounds of FNV-1a that `HASH` runs over a value: slow on purpose, like a password hash.
-    const ROUNDS: usize = 32;
-
-    /// A parsed request.
-    #[derive(Debug, PartialEq, Eq)]
-    pub enum Request {
-        /// `SET key value`: the value is the rest of the line, spaces included.
-        Set { key: String, value: Arc<str> },
-        /// `GET key`.
-        Get { key: String },
-        /// `DEL key`.
-        Del { key: String },
-        /// `HASH key`: the digest of the value, computed off the executor.
-        Hash { key: String },
-    }
-
-    /// A reply, written as one line.
-    #[derive(Debug)]
-    pub enum Reply {
-        Ok,
-        Value(Arc<str>),
-        NotFound,
-        Deleted,
-        Digest(u64),
-        Error(String),
-    }
-
-    impl fmt::Display for Reply {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Reply::Ok => f.write_str("OK"),
-                Reply::Value(value) => write!(f, "VALUE {value}"),
-                Reply::NotFound => f.write_str("NOT_FOUND"),
-                Reply::Deleted => f.write_str("DELETED"),
-                Reply::Digest(digest) => write!(f, "DIGEST {digest:016x}"),
-                Reply::Error(reason) => write!(f, "ERR {reason}"),
-            }
-        }
-    }
-
-    /// Parses one line (without its newline); the error is the reason sent back after `ERR`.
-    ///
-    /// # Errors
-    /// A short, printable reason for any line that is not a well-formed request.
-    pub fn parse(line: &[u8]) -> Result<Request, String> {
-        let line = std::str::from_utf8(line).map_err(|_| "request is not UTF-8".to_owned())?;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let (command, rest) = line.split_once(' ').unwrap_or((line, ""));
-        match command.to_ascii_uppercase().as_str() {
-            "SET" => {
-                let usage = "usage: SET <key> <value>";
-                let (key, value) = rest.split_once(' ').ok_or(usage)?;
-                Ok(Request::Set {
-                    key: single_key(key, usage)?,
-                    value: value.into(),
-                })
-            }
-            "GET" => Ok(Request::Get {
-                key: single_key(rest, "usage: GET <key>")?,
-            }),
-            "DEL" => Ok(Request::Del {
-                key: single_key(rest, "usage: DEL <key>")?,
-            }),
-            "HASH" => Ok(Request::Hash {
-                key: single_key(rest, "usage: HASH <key>")?,
-            }),
-            "" => Err("empty request".to_owned()),
-            _ => {
-                let shown: String = command
-                    .chars()
-                    .take(20)
-                    .flat_map(char::escape_debug)
-                    .collect();
-                Err(format!(
-                    "unknown command `{shown}`: use SET, GET, DEL or HASH"
-                ))
-            }
-        }
-    }
-
-    fn single_key(text: &str, usage: &str) -> Result<String, String> {
-        if text.is_empty() || text.contains(char::is_whitespace) {
-            return Err(usage.to_owned());
-        }
-        Ok(text.to_owned())
-    }
-
-    /// `ROUNDS` of 64-bit FNV-1a over `bytes`: milliseconds of CPU for a large value.
-    #[must_use]
-    pub fn digest(bytes: &[u8]) -> u64 {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for _ in 0..ROUNDS {
-            for &byte in bytes {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        hash
-    }
+/// How long a client may take, set at start (`--idle`, `--request`); the caps are consts in
+/// [`handlers`] and [`super::store`].
+#[derive(Clone, Copy, Debug)]
+pub struct Deadlines {
+    /// To send a whole request line once the previous reply is written (or from connecting):
+    /// a client silent or dribbling for longer is told `ERR idle timeout` and closed.
+    pub idle: Duration,
+    /// To run a request and write its whole reply: a client that does not read its replies
+    /// stalls the write, and is closed when this passes.
+    pub request: Duration,
 }
 
-/// Counters the report prints; read them through [`Stats::snapshot`].
-#[derive(Debug, Default)]
-pub struct Stats {
-    requests: AtomicU64,
-    protocol_errors: AtomicU64,
-    connections: AtomicU64,
-    connection_errors: AtomicU64,
-}
-
-/// [`Stats`] at one moment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StatsSnapshot {
-    /// Requests answered, `ERR` replies included.
-    pub requests: u64,
-    /// Malformed requests, answered with `ERR <reason>`.
-    pub protocol_errors: u64,
-    /// Connections served (not counting the ones refused by the limit).
-    pub connections: u64,
-    /// Connections that ended on an I/O error or a panic.
-    pub connection_errors: u64,
-}
-
-impl Stats {
-    /// The counters now.
-    pub fn snapshot(&self) -> StatsSnapshot {
-        StatsSnapshot {
-            requests: self.requests.load(Relaxed),
-            protocol_errors: self.protocol_errors.load(Relaxed),
-            connections: self.connections.load(Relaxed),
-            connection_errors: self.connection_errors.load(Relaxed),
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            idle: Duration::from_secs(10),
+            request: Duration::from_secs(5),
         }
     }
 }
 
-/// What every connection shares: the store behind a `std::sync::Mutex` (held for a map
-/// operation only, never across an `.await`), and the counters.
+/// What every connection shares.
 #[derive(Debug, Default)]
 pub struct Shared {
-    store: Mutex<HashMap<String, Arc<str>>>,
-    stats: Arc<Stats>,
+    pub store: Store,
+    pub stats: Arc<Stats>,
+    deadlines: Deadlines,
 }
 
 /// Why a handler stopped: the connection's I/O, or warden (refused, cancelled, panicked).
@@ -205,12 +86,29 @@ pub struct Server {
 impl Server {
     /// Listens on `addr` (port 0 picks a free port).
     ///
+    /// The listen backlog is 4,096 connections (Linux caps it at `net.core.somaxconn`), not
+    /// the 128 of `TcpListener::bind`: a burst of clients waits a moment to be accepted (and
+    /// served, or told `ERR busy`) instead of having its handshakes dropped and retried a
+    /// second later.
+    ///
     /// # Errors
     /// When the address cannot be bound.
-    pub async fn bind(addr: SocketAddr) -> io::Result<Self> {
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime.
+    pub fn bind(addr: SocketAddr, deadlines: Deadlines) -> io::Result<Self> {
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
         Ok(Server {
-            listener: TcpListener::bind(addr).await?,
-            shared: Arc::default(),
+            listener: socket.listen(4096)?,
+            shared: Arc::new(Shared {
+                deadlines,
+                ..Shared::default()
+            }),
         })
     }
 
@@ -222,9 +120,9 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// The counters, readable while and after the server runs.
-    pub fn stats(&self) -> Arc<Stats> {
-        Arc::clone(&self.shared.stats)
+    /// The store and the counters, readable while and after the server runs.
+    pub fn shared(&self) -> Arc<Shared> {
+        Arc::clone(&self.shared)
     }
 
     /// Serves until the surrounding scope is cancelled (a `warden::Root` shutting down), then
@@ -249,23 +147,35 @@ pub mod handlers {
     use std::sync::atomic::Ordering::Relaxed;
     use std::time::Duration;
 
-    use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
     use tokio::net::{TcpListener, TcpStream};
+    use tokio::time::timeout;
     use warden::{Failure, bounded, supervised};
 
-    use super::protocol::{self, MAX_LINE, Reply, Request};
+    use super::super::protocol::{self, MAX_LINE, Reply, Request};
+    use super::super::stats::Stats;
+    use super::super::store::Full;
     use super::{ServerError, Shared};
 
-    /// Connections served at once; the next one gets `ERR busy` (load shedding).
-    pub const MAX_CONNECTIONS: usize = 32;
+    /// Connections served at once; the next one is told `ERR busy` and closed (load shedding).
+    pub const MAX_CONNECTIONS: usize = 100;
+    /// Requests running at once, across connections; one that waited 100 ms is told `ERR busy`.
+    pub const MAX_REQUESTS: usize = 32;
+    /// `HASH`es on the blocking pool at once; the next is told `ERR busy`. Fewer than the
+    /// cores, so a flood of them leaves the executor threads a core for everyone else.
+    pub const MAX_HASHES: usize = 1;
+    /// How long a refusal or a last `ERR` line may take before the socket is closed anyway.
+    const LINGER: Duration = Duration::from_millis(100);
+    /// A request buffer grown past this by a big request is given back after it.
+    const KEEP_BUFFER: usize = 16 * 1024;
 
-    const POISONED: &str = "a store operation panicked";
-
-    /// Accepts connections and runs each in a child task owned by this scope. `max_children`
-    /// caps the tasks: at 256 open connections `warden::spawn` waits, so accepting pauses
-    /// (backpressure). On shutdown the scope is cancelled: the loop stops at its `.await`, the
-    /// children get `grace` to finish, and the call returns `Failure::Cancelled`.
-    #[supervised(max_children = 256, grace = "1s")]
+    /// Accepts connections and runs each in a child task owned by this scope. The accept loop
+    /// never waits on a client: a connection over `MAX_CONNECTIONS` is refused in its own
+    /// child, within `LINGER`, so the 500 children cover the served connections plus 4 s
+    /// worth of refusals per second, and keep the sockets open under the usual limit of 1,024
+    /// file descriptors. On shutdown the scope is cancelled: the loop stops at its `.await`,
+    /// the children get `grace` to finish, and the call returns `Failure::Cancelled`.
+    #[supervised(max_children = 500, grace = "1s")]
     pub async fn accept_loop(
         listener: TcpListener,
         shared: Arc<Shared>,
@@ -287,62 +197,119 @@ pub mod handlers {
         }
     }
 
+    /// How a served connection ended.
+    pub enum Ending {
+        /// The client closed (after its last request, answered).
+        Closed,
+        /// A request line longer than `MAX_LINE`.
+        TooLong,
+        /// No whole request within the idle deadline.
+        Idle,
+        /// A request and its reply not done within the request deadline.
+        Stalled,
+    }
+
     /// One connection from start to end. A connection's problems stay here: a child that
     /// returned an error would cancel the accept loop and every other connection with it.
     async fn connection(mut socket: TcpStream, shared: &Shared) {
-        match serve(&mut socket, shared).await {
-            Ok(()) => {}
-            Err(ServerError::Failure(Failure::Overloaded { .. })) => {
-                if hang_up(&mut socket, "ERR busy").await.is_err() {
-                    shared.stats.connection_errors.fetch_add(1, Relaxed);
-                }
+        let stats = &shared.stats;
+        let (counter, last_words) = match serve(&mut socket, shared).await {
+            Ok(Ending::Closed) => return,
+            Ok(Ending::TooLong) => (&stats.protocol_errors, "ERR line too long"),
+            Ok(Ending::Idle) => (&stats.idle_closed, "ERR idle timeout"),
+            Ok(Ending::Stalled) => (&stats.stalled_closed, "ERR request timeout"),
+            Err(ServerError::Failure(Failure::Overloaded { .. })) => (&stats.refused, "ERR busy"),
+            Err(ServerError::Failure(failure)) if failure.is_cancelled() => return,
+            Err(_) => (&stats.connection_errors, ""),
+        };
+        counter.fetch_add(1, Relaxed);
+        if !last_words.is_empty() {
+            // Best effort: the client may be gone or not reading, which is why it ends here.
+            let _ = timeout(LINGER, hang_up(&mut socket, last_words)).await;
+        }
+    }
+
+    /// Serves requests until the client closes or misses a deadline. At most
+    /// `MAX_CONNECTIONS` run at once; a call over the limit fails at once with
+    /// `Failure::Overloaded` (`reject`). As a supervised scope it turns a panic into an error
+    /// and stops at its current `.await` on shutdown; `max_poll` counts every poll longer than
+    /// 10 ms (see `warden::metrics::polls()`).
+    ///
+    /// One request runs at a time: the next line is read only once the reply is written, so
+    /// what a client pipelines waits in the socket buffers, flow-controlled by TCP, not in the
+    /// server's memory or queues.
+    #[supervised(max_poll = "10ms")]
+    #[bounded(MAX_CONNECTIONS, reject)]
+    pub async fn serve(socket: &mut TcpStream, shared: &Shared) -> Result<Ending, ServerError> {
+        shared.stats.connections.fetch_add(1, Relaxed);
+        let deadlines = shared.deadlines;
+        let (reader, mut writer) = socket.split();
+        let mut reader = BufReader::new(reader);
+        let mut line = Vec::new();
+        loop {
+            let last = match timeout(deadlines.idle, read_line(&mut reader, &mut line)).await {
+                Err(_elapsed) => return Ok(Ending::Idle),
+                Ok(Ok(Line::Request { last })) => last,
+                Ok(Ok(Line::End)) => return Ok(Ending::Closed),
+                Ok(Ok(Line::TooLong)) => return Ok(Ending::TooLong),
+                Ok(Err(error)) => return Err(error.into()),
+            };
+            let answer = async {
+                let reply = match protocol::parse(&line) {
+                    Ok(request) => respond(request, shared).await?,
+                    Err(reason) => Reply::Error(reason),
+                };
+                count(&shared.stats, &reply);
+                writer.write_all(format!("{reply}\n").as_bytes()).await?;
+                Ok::<(), ServerError>(())
+            };
+            tokio::select! {
+                answered = timeout(deadlines.request, answer) => match answered {
+                    Err(_elapsed) => return Ok(Ending::Stalled),
+                    Ok(written) => written?,
+                },
+                // Dropping `answer` cancels the token of a `HASH` in progress.
+                () = reset(&mut reader) => return Ok(Ending::Closed),
             }
-            Err(ServerError::Failure(failure)) if failure.is_cancelled() => {}
-            Err(_) => {
-                shared.stats.connection_errors.fetch_add(1, Relaxed);
+            if last {
+                return Ok(Ending::Closed);
+            }
+            if line.capacity() > KEEP_BUFFER {
+                line = Vec::new();
             }
         }
     }
 
-    /// Serves requests until the client closes. At most `MAX_CONNECTIONS` run at once; a call
-    /// over the limit fails at once with `Failure::Overloaded` (`reject`). As a supervised
-    /// scope it turns a panic into an error and stops at its current `.await` on shutdown;
-    /// `max_poll` counts every poll longer than 10 ms (see `warden::metrics::polls()`).
-    #[supervised(max_poll = "10ms")]
-    #[bounded(MAX_CONNECTIONS, reject)]
-    pub async fn serve(socket: &mut TcpStream, shared: &Shared) -> Result<(), ServerError> {
-        shared.stats.connections.fetch_add(1, Relaxed);
-        let (reader, mut writer) = socket.split();
-        let mut reader = tokio::io::BufReader::new(reader);
-        let mut line = Vec::new();
-        loop {
-            let reply = match read_line(&mut reader, &mut line).await? {
-                Line::Complete => match protocol::parse(&line[..line.len() - 1]) {
-                    Ok(request) => execute(request, shared).await?,
-                    Err(reason) => Reply::Error(reason),
-                },
-                // A client gone mid-line sent no complete request: nothing was executed.
-                Line::Closed => return Ok(()),
-                Line::TooLong => break,
-            };
-            if matches!(reply, Reply::Error(_)) {
-                shared.stats.protocol_errors.fetch_add(1, Relaxed);
-            }
-            shared.stats.requests.fetch_add(1, Relaxed);
-            writer.write_all(format!("{reply}\n").as_bytes()).await?;
+    fn count(stats: &Stats, reply: &Reply) {
+        stats.requests.fetch_add(1, Relaxed);
+        if matches!(reply, Reply::Error(_)) {
+            stats.protocol_errors.fetch_add(1, Relaxed);
         }
-        shared.stats.protocol_errors.fetch_add(1, Relaxed);
-        Ok(hang_up(socket, "ERR line too long").await?)
+    }
+
+    /// Resolves when the client resets the connection. Pipelined bytes and a plain close do
+    /// not count: a client may half-close after its last request and still read the reply.
+    async fn reset<R: AsyncBufRead + Unpin>(reader: &mut R) {
+        if reader.fill_buf().await.is_err() {
+            return;
+        }
+        std::future::pending::<()>().await;
     }
 
     /// How reading one request line ended.
     enum Line {
-        Complete,
-        Closed,
+        /// A request in the buffer; `last` if the client closed right after it, without a
+        /// newline (it is answered all the same).
+        Request {
+            last: bool,
+        },
+        /// The client closed between requests.
+        End,
         TooLong,
     }
 
-    /// Reads one line into `buf`, never more than `MAX_LINE` bytes.
+    /// Reads one request into `buf`, never more than `MAX_LINE` bytes, without its line
+    /// ending: `\n`, or `\r\n` from a CRLF client (one `\r` is stripped, here only).
     async fn read_line<R: AsyncBufRead + Unpin>(
         reader: &mut R,
         buf: &mut Vec<u8>,
@@ -350,61 +317,80 @@ pub mod handlers {
         buf.clear();
         let limit = u64::try_from(MAX_LINE).unwrap_or(u64::MAX);
         reader.take(limit).read_until(b'\n', buf).await?;
-        Ok(match buf.last() {
-            Some(b'\n') => Line::Complete,
-            _ if buf.len() >= MAX_LINE => Line::TooLong,
-            _ => Line::Closed,
-        })
+        let last = match buf.last() {
+            Some(b'\n') => {
+                buf.pop();
+                false
+            }
+            _ if buf.len() >= MAX_LINE => return Ok(Line::TooLong),
+            Some(_) => true,
+            None => return Ok(Line::End),
+        };
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        Ok(Line::Request { last })
+    }
+
+    /// One request, with a full limit on the way answered `ERR busy`.
+    async fn respond(request: Request, shared: &Shared) -> Result<Reply, ServerError> {
+        match execute(request, shared).await {
+            Err(ServerError::Failure(Failure::Overloaded { .. })) => Ok(Reply::Busy),
+            other => other,
+        }
     }
 
     /// Runs one request. A write is stored before its `OK` is sent, so an acknowledged write is
-    /// never lost. Each lock is a temporary that ends with its statement: were a guard bound by
-    /// `let` still alive at the `.await` below, `#[no_blocking]` would stop the build.
+    /// never lost; a write past the store's cap changes nothing and is answered `ERR full`.
+    #[bounded(MAX_REQUESTS, wait = "100ms")]
     async fn execute(request: Request, shared: &Shared) -> Result<Reply, ServerError> {
         let store = &shared.store;
         Ok(match request {
-            Request::Set { key, value } => {
-                store.lock().expect(POISONED).insert(key, value);
-                Reply::Ok
-            }
-            Request::Get { key } => match store.lock().expect(POISONED).get(&key).cloned() {
-                Some(value) => Reply::Value(value),
+            Request::Set { key, value } => match store.set(key, value) {
+                Ok(()) => Reply::Ok,
+                Err(Full) => Reply::Full,
+            },
+            Request::Get { key } => store.get(&key).map_or(Reply::NotFound, Reply::Value),
+            Request::Del { key } if store.remove(&key) => Reply::Deleted,
+            Request::Del { .. } => Reply::NotFound,
+            Request::Hash { key } => match store.get(&key) {
+                Some(value) => hash(value, &shared.stats).await?,
                 None => Reply::NotFound,
             },
-            Request::Del { key } => match store.lock().expect(POISONED).remove(&key) {
-                Some(_) => Reply::Deleted,
-                None => Reply::NotFound,
-            },
-            Request::Hash { key } => {
-                // Not `match store.lock()..`: a scrutinee's temporaries, the guard included,
-                // live to the end of the `match`, so across the `.await` below.
-                let value = store.lock().expect(POISONED).get(&key).cloned();
-                match value {
-                    // Milliseconds of CPU: on the blocking pool, not on an executor thread.
-                    Some(value) => Reply::Digest(
-                        warden::offload(move || protocol::digest(value.as_bytes())).await?,
-                    ),
-                    None => Reply::NotFound,
-                }
-            }
+            Request::Tree => Reply::Tree(warden::metrics::tree().to_string()),
         })
+    }
+
+    /// Milliseconds of CPU: on the blocking pool, not on an executor thread. The token the
+    /// closure gets is cancelled when this future is dropped (the client reset, the request
+    /// deadline passed, the server is shutting down), and the digest stops within 64 KiB.
+    #[bounded(MAX_HASHES, reject)]
+    async fn hash(value: Arc<str>, stats: &Arc<Stats>) -> Result<Reply, ServerError> {
+        let stats = Arc::clone(stats);
+        stats.hashes_started.fetch_add(1, Relaxed);
+        let digest = warden::offload_with_token(move |token| {
+            let digest = protocol::digest_until(value.as_bytes(), || token.is_cancelled());
+            let ended = match digest {
+                Some(_) => &stats.hashes_finished,
+                None => &stats.hashes_cancelled,
+            };
+            ended.fetch_add(1, Relaxed);
+            digest
+        })
+        .await?;
+        Ok(digest.map_or(Reply::Busy, Reply::Digest))
     }
 
     /// Sends a last line and closes. It reads what the client already sent first: closing with
     /// unread input resets the connection, and the reset could destroy the line before the
-    /// client reads it.
+    /// client reads it. The caller bounds the whole with `LINGER`.
     async fn hang_up(socket: &mut TcpStream, last_words: &str) -> std::io::Result<()> {
         socket
             .write_all(format!("{last_words}\n").as_bytes())
             .await?;
         socket.shutdown().await?;
-        let mut sink = [0u8; 256];
-        let drain = async {
-            while socket.read(&mut sink).await? > 0 {}
-            Ok::<(), std::io::Error>(())
-        };
-        tokio::time::timeout(Duration::from_millis(250), drain)
-            .await
-            .unwrap_or(Ok(()))
+        let mut sink = [0u8; 1024];
+        while socket.read(&mut sink).await? > 0 {}
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use futures::FutureExt as _;
 use futures::future::{CatchUnwind, Fuse, OptionFuture};
@@ -17,6 +17,7 @@ use tracing::Span;
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 use crate::scope::{CURRENT, Kind, Limits, Owner, Scope, ensure_runtime};
+use crate::tree;
 
 /// How a scope ended: the body's value, the body's own error, or a warden failure.
 pub(crate) enum Outcome<T, E> {
@@ -35,8 +36,13 @@ impl<T, E: From<Failure>> Outcome<T, E> {
     }
 }
 
-/// One attempt of a scope; its span is made from `cfg` at the first poll.
-pub(crate) fn attempt<T, E, Fut>(cfg: &'static ScopeConfig, body: Fut) -> Supervised<Fut, T, E>
+/// One attempt of a scope, after `restarts` restarts (the live tree shows the count); its span
+/// is made from `cfg` at the first poll.
+pub(crate) fn attempt<T, E, Fut>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+    restarts: u32,
+) -> Supervised<Fut, T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
@@ -48,6 +54,7 @@ where
         sleep: None.into(),
         waiter: None.into(),
         on_own: false,
+        restarts,
         deadline: None,
         draining: None,
         partial: None,
@@ -79,6 +86,8 @@ pin_project_lite::pin_project! {
         waiter: OptionFuture<WaitForCancellationFutureOwned>,
         // True once `waiter` listens to the scope's own token (not the parent's).
         on_own: bool,
+        // Restarts before this attempt, for the live tree.
+        restarts: u32,
         deadline: Option<Instant>,
         draining: Option<Draining>,
         // The body's result, kept while the children are waited for.
@@ -130,6 +139,7 @@ where
             // The parent is the scope polling this one. Outside any scope (a request handler),
             // none: the caller's own code (a server's graceful drain) decides when it stops.
             let scope = Scope::new(cfg.name, Kind::Supervised, Scope::current(), limits, None);
+            scope.node.set_restarts(*this.restarts);
             if let Some(after) = cfg.timeout {
                 let deadline = Instant::now() + after;
                 *this.deadline = Some(deadline);
@@ -170,6 +180,7 @@ where
                 if !*this.on_own && scope.existing_token().is_some() {
                     continue;
                 }
+                tree::list(scope);
                 return Poll::Pending;
             };
             // The body (and all it owns) is dropped here, at its current await.
@@ -202,7 +213,12 @@ where
         let Some(draining) = this.draining.as_mut() else {
             unreachable!("set above")
         };
-        let later = ready!(draining.as_mut().poll(cx));
+        let Poll::Ready(later) = draining.as_mut().poll(cx) else {
+            if let Some(owner) = this.scope.as_ref() {
+                tree::list(owner.scope());
+            }
+            return Poll::Pending;
+        };
         *this.draining = None;
         let scope = this.scope.take().map(Owner::finish);
         let partial = this.partial.take();
@@ -223,6 +239,7 @@ fn settle<T, E>(
     match first {
         First::Body(Ok(Ok(v))) => (Some(Outcome::Ok(v)), None),
         First::Body(Ok(Err(e))) => {
+            scope.node.mark_failed();
             if let Some(earlier) = scope.take_first_failure() {
                 earlier.log_unreturned(cfg.name);
             }

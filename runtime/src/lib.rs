@@ -34,6 +34,7 @@ mod shutdown;
 mod snapshot;
 mod spawn;
 mod supervise;
+mod tree;
 mod user_types;
 
 pub use cancel::{CancellationToken, cancelled, current_token, is_cancelled};

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use crate::attempt::{Outcome, attempt};
 use crate::config::{RestartPolicy, ScopeConfig};
 use crate::failure::{Failure, chain};
-use crate::scope::Scope;
+use crate::scope::{Kind, Limits, Scope};
 
 /// Runs attempts of the scope `cfg` until its restart policy (none: after the first) says the
 /// last result is the answer; the factory builds a fresh body for each attempt (generated code
@@ -38,13 +38,15 @@ where
     let mut history = History::new();
     loop {
         let delay = {
-            let outcome = attempt(cfg, factory()).await;
+            let outcome = attempt(cfg, factory(), history.attempt - 1).await;
             match history.decide(cfg, outcome) {
                 Next::Return(result) => return result,
                 Next::Restart(delay) => delay,
             }
         };
-        back_off(cfg, delay).await.map_err(E::from)?;
+        back_off(cfg, delay, history.attempt - 1)
+            .await
+            .map_err(E::from)?;
     }
 }
 
@@ -164,8 +166,15 @@ impl History {
 ///
 /// # Errors
 /// [`Failure::Cancelled`] if the parent scope is cancelled meanwhile.
-async fn back_off(cfg: &ScopeConfig, delay: Duration) -> Result<(), Failure> {
+async fn back_off(cfg: &ScopeConfig, delay: Duration, restarts: u32) -> Result<(), Failure> {
     let parent = Scope::current();
+    // The live tree shows the call as restarting while it waits.
+    let none = Limits {
+        max_children: 1,
+        grace: None,
+    };
+    let waiting = Scope::new(cfg.name, Kind::Supervised, parent.clone(), none, None);
+    crate::tree::backoff(&waiting, restarts);
     let Some(token) = parent.as_deref().and_then(Scope::nearest_token) else {
         tokio::time::sleep(delay).await;
         return Ok(());

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use futures::FutureExt as _;
@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
 use crate::scope::{CURRENT, Kind, Limits, Owner, Scope, ensure_runtime};
+use crate::tree::LogOnSignal;
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
 /// [`ShutdownHandle::shutdown`] cancels the whole tree, waits up to the grace period, aborts
@@ -48,6 +49,7 @@ pub struct Root {
     max_children: usize,
     signals: bool,
     token: CancellationToken,
+    scope: RootScope,
 }
 
 impl Default for Root {
@@ -67,6 +69,7 @@ impl Root {
             max_children: DEFAULT_MAX_CHILDREN,
             signals: true,
             token: CancellationToken::new(),
+            scope: RootScope::default(),
         }
     }
 
@@ -103,10 +106,15 @@ impl Root {
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         ShutdownHandle {
             token: self.token.clone(),
+            scope: self.scope.clone(),
         }
     }
 
     /// Runs `main` as the root of the tree until it and every child finished, or until shutdown.
+    ///
+    /// With signals on, it listens for SIGINT and SIGTERM (and, on unix, SIGUSR1, which logs
+    /// the live tree) before it first polls `main`: a `main` that announces it is ready (a
+    /// server printing its port) is already covered when it does.
     ///
     /// Returns `main`'s output if it finished (even during the grace period); else
     /// [`Failure::Cancelled`]; [`Failure::Panicked`] if it panicked; [`Failure::Child`] if an
@@ -132,6 +140,10 @@ impl Root {
             limits,
             Some(self.token.clone()),
         );
+        crate::tree::list(&scope);
+        let _ = self.scope.0.set(Arc::downgrade(&scope));
+        // Listening for SIGUSR1 from here on, like SIGINT and SIGTERM, before `main` first runs.
+        let main = LogOnSignal::new(main, Arc::downgrade(&scope), self.signals);
         let span = tracing::info_span!("warden_root", scope = self.name);
         run_root(Owner::new(scope), self.grace, self.signals, main)
             .instrument(span)
@@ -205,6 +217,7 @@ async fn run_root<F: Future>(
         let deadline = scope
             .shutdown_deadline()
             .unwrap_or_else(|| Instant::now() + grace);
+        let mut main_late = false;
         if let Some(m) = main_fut.as_mut() {
             match tokio::time::timeout_at(deadline, m).await {
                 Ok(Ok(v)) => value = Some(v),
@@ -215,13 +228,10 @@ async fn run_root<F: Future>(
                         None => failure = Some(panicked),
                     }
                 }
-                Err(_) => tracing::warn!(
-                    scope = scope.name,
-                    grace = ?grace,
-                    "warden: main future did not finish within the grace period; dropping it"
-                ),
+                Err(_) => main_late = true,
             }
         }
+        past_deadline(&scope, grace, deadline, main_late).await;
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
         scope.drain_until(Some(deadline)).await;
@@ -292,6 +302,25 @@ async fn report_offloads(root: &Scope, deadline: Instant) -> usize {
     count
 }
 
+/// At the shutdown's `deadline`, before anything is aborted: says that `main` is late (it is
+/// dropped next) and logs the picture of what is still running, if anything is.
+async fn past_deadline(scope: &Scope, grace: Duration, deadline: Instant, main_late: bool) {
+    if main_late {
+        tracing::warn!(
+            scope = scope.name,
+            grace = ?grace,
+            "warden: main future did not finish within the grace period; dropping it"
+        );
+    }
+    if main_late
+        || tokio::time::timeout_at(deadline, scope.wait_tree_idle())
+            .await
+            .is_err()
+    {
+        crate::tree::log(scope, "grace period ran out");
+    }
+}
+
 /// Resolves with the signal's name on SIGINT (or SIGTERM on unix); never if `enabled` is false.
 async fn wait_signal(enabled: bool) -> &'static str {
     if !enabled {
@@ -342,6 +371,21 @@ async fn wait_signal(enabled: bool) -> &'static str {
 #[derive(Clone, Debug)]
 pub struct ShutdownHandle {
     token: CancellationToken,
+    scope: RootScope,
+}
+
+/// The root's scope once it runs, for [`ShutdownHandle::log_tree`].
+#[derive(Clone, Default)]
+struct RootScope(Arc<OnceLock<Weak<Scope>>>);
+
+impl std::fmt::Debug for RootScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "RootScope(running)"
+        } else {
+            "RootScope(not run)"
+        })
+    }
 }
 
 impl ShutdownHandle {
@@ -349,8 +393,11 @@ impl ShutdownHandle {
     #[must_use]
     pub fn current() -> Option<Self> {
         let scope = Scope::current()?;
-        let root = scope.tree_root()?;
+        let root = scope.tree_root_arc()?;
+        let cell = OnceLock::new();
+        let _ = cell.set(Arc::downgrade(&root));
         Some(ShutdownHandle {
+            scope: RootScope(Arc::new(cell)),
             token: root.token().clone(),
         })
     }
@@ -364,6 +411,15 @@ impl ShutdownHandle {
     #[must_use]
     pub fn is_shutdown(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    /// Logs the root's live tree now (info level, target `warden_runtime::tree`), as SIGUSR1
+    /// does on unix: every scope and child task under the root with its state and age. Does
+    /// nothing before the root runs or after it returned.
+    pub fn log_tree(&self) {
+        if let Some(root) = self.scope.0.get().and_then(Weak::upgrade) {
+            crate::tree::log(&root, "on request");
+        }
     }
 
     /// Resolves when the shutdown starts.

@@ -121,7 +121,7 @@ where
     );
     // The span is made at the first poll: the future is built by the fn's body, maybe before an
     // outer attribute's wait (or rejection), which must not cost a span.
-    attempt(cfg, body).map(move |outcome| match outcome {
+    attempt(cfg, body, 0).map(move |outcome| match outcome {
         Outcome::Ok(value) => Ok(value),
         Outcome::Err(error) => Err(error),
         Outcome::Failed(failure) => Err(convert(failure)),

@@ -7,17 +7,28 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, Id};
+use tokio::time::Instant;
 
 use crate::registry::lock;
 
 /// How many names an "aborted" report lists before it only counts.
 const NAMES_LISTED: usize = 10;
 
-/// A live child: its name for reports, its abort handle once its task exists.
+/// A live child: its name for reports, its abort handle once its task exists, and, for the
+/// live tree, when it started and its task.
 struct Entry {
     name: Cow<'static, str>,
     abort: Option<AbortHandle>,
+    started: Instant,
+    task: Id,
+}
+
+/// A live child as the live tree shows it.
+pub(crate) struct ChildInfo {
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) started: Instant,
+    pub(crate) task: Option<Id>,
 }
 
 /// What the registry's lock guards; held briefly, never across an `.await`.
@@ -64,6 +75,7 @@ impl Children {
     /// spawn (aborting the child at once if the registry closed meanwhile; adding nothing if it
     /// already ended).
     pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+        let started = Instant::now();
         let mut reg = lock(&self.registry);
         if let Some(i) = reg.gone.iter().position(|&g| g == id) {
             reg.gone.swap_remove(i);
@@ -74,8 +86,15 @@ impl Children {
             abort.abort();
             return;
         }
+        let task = abort.id();
         let abort = Some(abort.clone());
-        reg.live.insert(id, Entry { name, abort });
+        let entry = Entry {
+            name,
+            abort,
+            started,
+            task,
+        };
+        reg.live.insert(id, entry);
     }
 
     /// A child ended (finished, panicked or aborted): forgets it.
@@ -86,6 +105,19 @@ impl Children {
             // closed, the spawner adds nothing anyway).
             reg.gone.push(id);
         }
+    }
+
+    /// The live children, copied out under the lock (names of `&'static str` are not copied).
+    pub(crate) fn infos(&self) -> Vec<ChildInfo> {
+        let reg = lock(&self.registry);
+        reg.live
+            .values()
+            .map(|e| ChildInfo {
+                name: e.name.clone(),
+                started: e.started,
+                task: Some(e.task),
+            })
+            .collect()
     }
 
     /// Stops new children and aborts the live ones; returns how many and some of their names.

@@ -26,7 +26,9 @@ use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::{BoxError, Failure};
 use crate::registry::lock;
 use crate::snapshot::ScopeStats;
+use crate::tree::Node;
 use capacity::Capacity;
+pub(crate) use children::ChildInfo;
 use children::{Aborted, Children};
 use counts::Counts;
 pub use counts::live_children;
@@ -44,7 +46,7 @@ tokio::task_local! {
 
 /// Where children spawned outside any scope go: never cancelled, failures logged.
 static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
-    Scope::new(
+    let global = Scope::new(
         "warden::global",
         Kind::Global,
         None,
@@ -53,7 +55,9 @@ static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
             grace: None,
         },
         Some(CancellationToken::new()),
-    )
+    );
+    crate::tree::list(&global);
+    global
 });
 
 /// The roots running now, newest last: code outside any scope belongs to the newest.
@@ -105,6 +109,8 @@ pub(crate) struct Scope {
     children: Children,
     counts: Counts,
     first: FirstFailure,
+    /// What the live tree shows of it.
+    pub(crate) node: Node,
     /// For a root: its tree's offloaded closures still running.
     offloads: Option<Box<Offloads>>,
     /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
@@ -142,6 +148,7 @@ impl Scope {
             children: Children::new(),
             counts: Counts::new(),
             first: FirstFailure::new(kind != Kind::Global),
+            node: Node::new(),
             offloads: (kind == Kind::Root).then(|| Box::new(Offloads::new())),
             shutdown_deadline: OnceLock::new(),
         })
@@ -172,6 +179,30 @@ impl Scope {
     pub(crate) fn enter_running(self: &Arc<Self>) -> Running {
         lock(&ROOTS).push(Arc::downgrade(self));
         Running(Arc::downgrade(self))
+    }
+
+    /// The scope that polled this one first (the owner of its code), if any.
+    pub(crate) fn parent(&self) -> Option<&Arc<Scope>> {
+        self.parent.as_ref()
+    }
+
+    /// The `Root` whose tree this scope belongs to, this one included, shared.
+    pub(crate) fn tree_root_arc(self: &Arc<Self>) -> Option<Arc<Scope>> {
+        if self.kind == Kind::Root {
+            Some(Arc::clone(self))
+        } else {
+            self.root.clone()
+        }
+    }
+
+    /// Children alive now.
+    pub(crate) fn live(&self) -> usize {
+        self.counts.live()
+    }
+
+    /// The live children's names, start times and task ids, for the live tree.
+    pub(crate) fn children_info(&self) -> Vec<ChildInfo> {
+        self.children.infos()
     }
 
     /// The `Root` whose tree this scope belongs to, this one included.
@@ -329,6 +360,7 @@ impl Scope {
         };
         match self.first.offer(failure) {
             Ok(()) => {
+                self.node.mark_failed();
                 if let Some(t) = self.token.get() {
                     t.cancel();
                 }
@@ -344,6 +376,7 @@ impl Scope {
 
     /// The scope failed on its own (`own`): the first failure wins, the other is logged.
     pub(crate) fn claim(&self, own: Failure) -> Failure {
+        self.node.mark_failed();
         match self.take_first_failure() {
             Some(first) => {
                 own.log_unreturned(self.name);
@@ -364,6 +397,11 @@ impl Scope {
                     .is_ok()
                 {
                     return true;
+                }
+                // "What was still running": a picture, before the abort takes it away (a root
+                // takes its own, of its whole tree, before it drops `main`).
+                if self.kind != Kind::Root {
+                    crate::tree::log(self, "grace period ran out");
                 }
                 self.abort_children("did not stop within the grace period")
             }
