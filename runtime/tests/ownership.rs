@@ -170,7 +170,7 @@ async fn an_offload_still_running_at_shutdown_is_named_in_the_report() {
     assert_eq!(left.len(), 1, "{:#?}", capture.events());
     let sites = left[0].field("closures").unwrap_or_default();
     assert!(
-        sites.contains("offload at") && sites.contains("tree.rs"),
+        sites.contains("offload at") && sites.contains("ownership.rs"),
         "{sites}"
     );
     let done = capture
