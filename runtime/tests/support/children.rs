@@ -18,10 +18,8 @@ pub fn stubborn(dropped: Arc<AtomicBool>) -> impl Future<Output = ()> + Send + '
 }
 
 /// A child that waits for its scope's cancellation, cleans up for `cleanup`, then sets `done`.
-pub fn cleans_up(cleanup: Duration, done: Arc<AtomicBool>) -> impl Future<Output = ()> + Send {
-    async move {
-        warden_runtime::cancelled().await;
-        tokio::time::sleep(cleanup).await;
-        done.store(true, Ordering::SeqCst);
-    }
+pub async fn cleans_up(cleanup: Duration, done: Arc<AtomicBool>) {
+    warden_runtime::cancelled().await;
+    tokio::time::sleep(cleanup).await;
+    done.store(true, Ordering::SeqCst);
 }
