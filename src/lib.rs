@@ -6,8 +6,8 @@
 //! - the attributes [`no_blocking`], [`supervised`], [`bounded`] and the marker
 //!   [`allow_blocking`];
 //! - [`Failure`] and [`BoxError`];
-//! - spawning: [`spawn`], [`spawn_named`], [`try_spawn`], [`try_spawn_named`] and
-//!   [`ChildHandle`];
+//! - spawning: [`spawn`], [`spawn_named`], [`try_spawn`], [`try_spawn_named`],
+//!   [`ChildHandle`] and [`ChildOutput`] (what a child may return);
 //! - cancellation: [`cancelled`], [`is_cancelled`], [`current_token`] and warden's own
 //!   [`CancellationToken`] (not tokio-util's: its docs say why);
 //! - [`offload`] and [`offload_with_token`];
@@ -51,7 +51,9 @@ pub use warden_runtime::{BoxError, Failure};
 #[doc(inline)]
 pub use warden_runtime::{CancellationToken, cancelled, current_token, is_cancelled};
 #[doc(inline)]
-pub use warden_runtime::{ChildHandle, spawn, spawn_named, try_spawn, try_spawn_named};
+pub use warden_runtime::{
+    ChildHandle, ChildOutput, spawn, spawn_named, try_spawn, try_spawn_named,
+};
 #[doc(inline)]
 pub use warden_runtime::{Root, ShutdownHandle};
 #[doc(inline)]

@@ -15,6 +15,7 @@ const FACADE: &[&str] = &[
     "BoxError",
     "CancellationToken",
     "ChildHandle",
+    "ChildOutput",
     "Failure",
     "Root",
     "ShutdownHandle",
@@ -195,9 +196,9 @@ fn uses_every_item() {
         set_poll_detection, set_wait_warning, wait_warning,
     };
     use warden::{
-        BoxError, CancellationToken, ChildHandle, Failure, Root, ShutdownHandle, allow_blocking,
-        bounded, cancelled, current_token, is_cancelled, no_blocking, offload, offload_with_token,
-        spawn, spawn_named, supervised, try_spawn, try_spawn_named,
+        BoxError, CancellationToken, ChildHandle, ChildOutput, Failure, Root, ShutdownHandle,
+        allow_blocking, bounded, cancelled, current_token, is_cancelled, no_blocking, offload,
+        offload_with_token, spawn, spawn_named, supervised, try_spawn, try_spawn_named,
     };
     let _ = (
         live_children(),

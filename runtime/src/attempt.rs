@@ -16,7 +16,8 @@ use tracing::Span;
 
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
-use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
+use crate::scope::owners::Owner;
+use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
 
 /// How a scope ended: the body's value, the body's own error, or a warden failure.
 pub(crate) enum Outcome<T, E> {
@@ -123,13 +124,13 @@ where
         let _entered = this.span.get_or_insert_with(|| cfg.make_span()).enter();
         if this.scope.is_none() {
             ensure_runtime("`#[supervised]` fn", cfg.name);
-            let scope = Scope::new(
-                cfg.name,
-                Kind::Supervised,
-                Scope::current(),
-                cfg.max_children,
-                None,
-            );
+            let limits = Limits {
+                max_children: cfg.max_children,
+                grace: cfg.grace,
+            };
+            // The parent is the scope polling this one. Outside any scope (a request handler),
+            // none: the caller's own code (a server's graceful drain) decides when it stops.
+            let scope = Scope::new(cfg.name, Kind::Supervised, Scope::current(), limits, None);
             if let Some(after) = cfg.timeout {
                 let deadline = Instant::now() + after;
                 *this.deadline = Some(deadline);
@@ -259,8 +260,9 @@ fn conclude<T, E>(
 }
 
 /// After the body: if it succeeded (`waits`), wait for the children unless the scope is
-/// cancelled or times out; else (already cancelled) give them the grace period and abort the
-/// rest. Returns a failure that happened meanwhile, if any.
+/// cancelled or times out; else (already cancelled) let them wind down as
+/// [`Scope::wind_down_until`] says (no grace of its own: aborted at once). Returns a failure
+/// that happened meanwhile, if any.
 async fn finish_children(
     cfg: &'static ScopeConfig,
     scope: Arc<Scope>,
@@ -269,7 +271,7 @@ async fn finish_children(
 ) -> Option<Failure> {
     let token = scope.token();
     if !waits {
-        scope.drain_until(Instant::now() + cfg.grace).await;
+        scope.drain_until(scope.wind_down_until()).await;
         return None;
     }
     let expiry = async {
@@ -281,14 +283,20 @@ async fn finish_children(
     tokio::select! {
         biased;
         () = token.cancelled() => {
-            let f = scope.take_first_failure().unwrap_or_else(|| cancelled(cfg));
-            scope.drain_until(Instant::now() + cfg.grace).await;
-            Some(f)
+            let first = scope.take_first_failure();
+            let shutdown = scope.tree_root().and_then(Scope::shutdown_deadline).is_some();
+            let finished = scope.drain_until(scope.wind_down_until()).await;
+            // A body that succeeded keeps its value through a shutdown if its children finished
+            // within the root's grace.
+            match first {
+                None if shutdown && finished => None,
+                first => Some(first.unwrap_or_else(|| cancelled(cfg))),
+            }
         }
         () = expiry => {
             let f = scope.claim(timed_out(cfg));
             token.cancel();
-            scope.drain_until(Instant::now() + cfg.grace).await;
+            scope.drain_until(scope.wind_down_until()).await;
             Some(f)
         }
         () = scope.wait_idle() => None,

@@ -3,7 +3,8 @@
 
 use std::future::Future;
 
-use crate::scope::{CURRENT, Scope};
+use crate::scope::CURRENT;
+use crate::scope::owners::{current_or_root, owner};
 
 /// A scope's cancellation, as code inside it sees it: check it, wait for it, or cancel the scope.
 ///
@@ -62,7 +63,8 @@ impl CancellationToken {
 }
 
 /// Resolves when the current scope is cancelled (shutdown, a failed sibling, a timeout, the
-/// parent's cancellation). Outside any scope it never resolves.
+/// parent's cancellation). Outside any scope it resolves on the shutdown of the running
+/// [`Root`](crate::Root), and never without one.
 ///
 /// Why: a child stops cleanly within its scope's grace period instead of being aborted.
 ///
@@ -73,7 +75,6 @@ impl CancellationToken {
 /// let r: Result<(), Failure> = supervise(&CFG, || async {
 ///     drop(warden_runtime::spawn(async {
 ///         warden_runtime::cancelled().await; // clean up, then return
-///         Ok::<_, Failure>(())
 ///     }).await);
 ///     warden_runtime::current_token().cancel();
 ///     Ok(())
@@ -83,14 +84,11 @@ impl CancellationToken {
 /// # }
 /// ```
 pub async fn cancelled() {
-    Scope::current_or_global()
-        .token()
-        .clone()
-        .cancelled_owned()
-        .await;
+    owner().token().clone().cancelled_owned().await;
 }
 
-/// True once the current scope (or an ancestor) is cancelled; false outside any scope.
+/// True once the current scope (or an ancestor) is cancelled. Outside any scope: true once the
+/// running [`Root`](crate::Root) shuts down; false without one.
 ///
 /// Why: a loop without awaits can check it between steps. It never allocates.
 ///
@@ -99,11 +97,15 @@ pub async fn cancelled() {
 /// ```
 #[must_use]
 pub fn is_cancelled() -> bool {
-    CURRENT.try_with(|s| s.is_cancelled()).unwrap_or(false)
+    match CURRENT.try_with(|s| s.is_cancelled()) {
+        Ok(cancelled) => cancelled,
+        Err(_) => current_or_root().is_some_and(|root| root.is_cancelled()),
+    }
 }
 
 /// The current scope's token (created on first use). Cancelling it cancels the scope and its
-/// children; outside any scope it is the global scope's token, which warden never cancels.
+/// children. Outside any scope it is the running [`Root`](crate::Root)'s token, or without one
+/// the global scope's, which warden never cancels.
 ///
 /// Why: hand it to code that should stop with the scope, or cancel the scope on purpose.
 ///
@@ -115,5 +117,5 @@ pub fn is_cancelled() -> bool {
 /// ```
 #[must_use]
 pub fn current_token() -> CancellationToken {
-    CancellationToken::wrap(Scope::current_or_global().token().clone())
+    CancellationToken::wrap(owner().token().clone())
 }

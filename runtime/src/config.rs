@@ -8,7 +8,8 @@ use tracing::Span;
 
 /// Children a scope may have at once unless its config says otherwise.
 pub const DEFAULT_MAX_CHILDREN: usize = 1024;
-/// How long cancelled children get to finish before they are aborted, unless configured.
+/// How long a [`Root`](crate::Root)'s tree gets to stop after a shutdown before what is left
+/// is aborted, unless configured.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
 
 /// How one supervised fn runs: built once, in a `static`, by generated code or by hand.
@@ -29,20 +30,22 @@ pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
 pub struct ScopeConfig {
     pub(crate) name: &'static str,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) grace: Duration,
+    /// Set only by [`grace`](Self::grace): without it, children are not waited for when the
+    /// scope stops on its own (timeout, failure), they are aborted.
+    pub(crate) grace: Option<Duration>,
     pub(crate) max_children: usize,
     pub(crate) restart: Option<RestartPolicy>,
     span: Option<fn() -> Span>,
 }
 
 impl ScopeConfig {
-    /// A config with no timeout, a grace of 5 s, 1024 children at most and no restart.
+    /// A config with no timeout, no grace, 1024 children at most and no restart.
     #[must_use]
     pub const fn new(name: &'static str) -> Self {
         ScopeConfig {
             name,
             timeout: None,
-            grace: DEFAULT_GRACE,
+            grace: None,
             max_children: DEFAULT_MAX_CHILDREN,
             restart: None,
             span: None,
@@ -57,10 +60,14 @@ impl ScopeConfig {
         self
     }
 
-    /// How long cancelled children may take to finish before they are aborted.
+    /// How long the children may take to finish on their own once the scope stops (timeout,
+    /// failure, cancellation) before they are aborted. Without it, a scope that stops on its
+    /// own aborts its children at once, and one stopped by a shutdown gives them what is left
+    /// of the root's grace; with it, at most this long (and never past the root's deadline).
+    /// The caller waits for this grace: a timeout plus a grace is the caller's longest wait.
     #[must_use]
     pub const fn grace(mut self, grace: Duration) -> Self {
-        self.grace = grace;
+        self.grace = Some(grace);
         self
     }
 

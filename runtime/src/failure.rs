@@ -12,8 +12,10 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 ///
 /// It is `Error + Send + Sync + 'static`, so `anyhow::Error` and `Box<dyn Error + Send + Sync>`
 /// convert from it with `?`; a user error type needs `impl From<warden::Failure> for MyError`.
-/// Every variant displays its cause, and [`Failure::Child`] keeps the child's error as its
-/// `source()`, so error reporters print the whole chain.
+///
+/// [`Failure::Child`] keeps the child's error as its `source()` and its `Display` does not
+/// repeat it, so a reporter that walks the chain (anyhow's `{:#}`, eyre, `tracing`'s error
+/// fields) prints each cause once. The alternate form `{:#}` prints the whole chain itself.
 ///
 /// ```
 /// use std::time::Duration;
@@ -34,8 +36,9 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 /// assert_eq!(timed_out.to_string(), "scope `fetch` timed out after 250ms");
 ///
 /// let child = Failure::Child { scope: "fetch".into(), child: "page 3".into(), error: "reset".into() };
-/// assert_eq!(child.to_string(), "child `page 3` of scope `fetch` failed: reset");
+/// assert_eq!(child.to_string(), "child `page 3` of scope `fetch` failed");
 /// assert_eq!(std::error::Error::source(&child).unwrap().to_string(), "reset");
+/// assert_eq!(format!("{child:#}"), "child `page 3` of scope `fetch` failed: reset");
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -82,12 +85,16 @@ pub enum Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Child {
-                scope,
-                child,
-                error,
-            } => {
-                write!(f, "child `{child}` of scope `{scope}` failed: {error}")
+            Failure::Child { scope, child, .. } => {
+                write!(f, "child `{child}` of scope `{scope}` failed")?;
+                if f.alternate() {
+                    let mut source = self.source();
+                    while let Some(cause) = source {
+                        write!(f, ": {cause}")?;
+                        source = cause.source();
+                    }
+                }
+                Ok(())
             }
             Failure::Panicked { at, message } => write!(f, "`{at}` panicked: {message}"),
             Failure::Cancelled { scope } => write!(f, "scope `{scope}` was cancelled"),
@@ -142,7 +149,8 @@ impl Failure {
     }
 }
 
-/// `error: cause: cause`, skipping a cause whose text its parent already shows.
+/// `error: cause: cause`, for a log line; skips a cause whose text its parent already shows (a
+/// user error that repeats its source).
 pub(crate) fn chain(error: &(dyn Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut source = error.source();

@@ -1,11 +1,14 @@
 //! `offload`: run blocking or CPU-heavy work on Tokio's blocking pool and await its value, the
 //! fix `#[no_blocking]` suggests for a blocking call in async code.
 //!
-//! The closure runs inside the caller's `tracing` span, a panic in it comes back as
-//! [`Failure::Panicked`] (so a `#[supervised]` caller can use `?`), and dropping the awaiting
-//! future leaves nothing waiting: the closure finishes on its own (a thread cannot be
-//! interrupted) and its result is discarded. [`offload_with_token`] also tells the closure,
-//! through a [`CancellationToken`], that its result is no longer wanted.
+//! The closure runs under the caller's scope and inside its `tracing` span. A panic in it comes
+//! back as [`Failure::Panicked`] (so a `#[supervised]` caller can use `?`). A thread cannot be
+//! interrupted, so dropping the awaiting future (the caller was cancelled, timed out, lost a
+//! `select!`) leaves the closure running to its end, its value discarded; meanwhile the root of
+//! the caller's tree counts it, waits for it within its shutdown grace and names it in its
+//! report if it is still running. [`offload_with_token`] also tells the closure, through a
+//! [`CancellationToken`], that its result is no longer wanted: the token is cancelled as soon
+//! as the caller's scope is, or the awaiting future is dropped.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -16,12 +19,13 @@ use tracing::Span;
 
 use crate::cancel::CancellationToken;
 use crate::failure::Failure;
+use crate::scope::owners::{Offloaded, owner};
 
 /// Runs `work` on Tokio's blocking pool and returns its value.
 ///
 /// Nothing happens until the returned future is first polled. The closure runs inside the
 /// caller's current `tracing` span. Dropping the future detaches the closure: it still runs to
-/// its end, its value is dropped.
+/// its end (counted by the running root until then), its value is dropped.
 ///
 /// # Errors
 /// [`Failure::Panicked`] if `work` panics (its `at` names this call's file and line), or
@@ -47,16 +51,12 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let at = Location::caller();
-    let span = Span::current();
-    async move {
-        let joined = tokio::task::spawn_blocking(move || span.in_scope(work)).await;
-        joined.map_err(|error| failure(at, error))
-    }
+    offloaded(Location::caller(), false, move |_| work())
 }
 
-/// Like [`offload`], but hands `work` a [`CancellationToken`] that is cancelled when the awaiting
-/// future is dropped, so long work can check it and stop early.
+/// Like [`offload`], but hands `work` a [`CancellationToken`] that is cancelled as soon as the
+/// caller's scope is cancelled (a timeout, a failed sibling, a shutdown) or the awaiting future
+/// is dropped, so long work can check it and stop early.
 ///
 /// # Errors
 /// As [`offload`].
@@ -87,15 +87,38 @@ where
     F: FnOnce(CancellationToken) -> T + Send + 'static,
     T: Send + 'static,
 {
-    let at = Location::caller();
-    let token = tokio_util::sync::CancellationToken::new();
+    offloaded(Location::caller(), true, move |token| {
+        work(CancellationToken::wrap(token.unwrap_or_default()))
+    })
+}
+
+/// Runs `work` on the blocking pool under the scope that first polls the returned future,
+/// counted by the tree's root until it returns; with `with_token`, `work` gets a child of the
+/// scope's token, also cancelled when the returned future is dropped before it completes.
+fn offloaded<F, T>(
+    at: &'static Location<'static>,
+    with_token: bool,
+    work: F,
+) -> impl Future<Output = Result<T, Failure>> + Send + 'static
+where
+    F: FnOnce(Option<tokio_util::sync::CancellationToken>) -> T + Send + 'static,
+    T: Send + 'static,
+{
     let span = Span::current();
     async move {
-        // Cancelled when this future is dropped before the closure returns; left alone after.
-        let guard = token.clone().drop_guard();
-        let token = CancellationToken::wrap(token);
-        let joined = tokio::task::spawn_blocking(move || span.in_scope(|| work(token))).await;
-        guard.disarm();
+        let scope = owner();
+        let token = with_token.then(|| scope.token().child_token());
+        let cancel_on_drop = token
+            .clone()
+            .map(tokio_util::sync::CancellationToken::drop_guard);
+        let counted = Offloaded::start(&scope, at);
+        drop(scope);
+        let joined = tokio::task::spawn_blocking(move || {
+            let _counted = counted; // until the closure's end, panic included
+            span.in_scope(|| work(token))
+        })
+        .await;
+        cancel_on_drop.map(tokio_util::sync::DropGuard::disarm);
         joined.map_err(|error| failure(at, error))
     }
 }

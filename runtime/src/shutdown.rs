@@ -13,7 +13,8 @@ use tracing::Instrument as _;
 
 use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
-use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
+use crate::scope::owners::{Owner, Running};
+use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
 /// [`ShutdownHandle::shutdown`] cancels the whole tree, waits up to the grace period, aborts
@@ -32,7 +33,6 @@ use crate::scope::{CURRENT, Kind, Owner, Scope, ensure_runtime};
 ///     .run(async move {
 ///         drop(warden_runtime::spawn(async {
 ///             warden_runtime::cancelled().await;
-///             Ok::<_, Failure>(())
 ///         }).await);
 ///         stop.shutdown();
 ///         warden_runtime::cancelled().await;
@@ -122,11 +122,15 @@ impl Root {
     /// Outside a Tokio runtime, with a message that names the fix.
     pub async fn run<F: Future>(self, main: F) -> Result<F::Output, Failure> {
         ensure_runtime("`warden::Root::run` of", self.name);
+        let limits = Limits {
+            max_children: self.max_children,
+            grace: Some(self.grace),
+        };
         let scope = Scope::new(
             self.name,
             Kind::Root,
             None,
-            self.max_children,
+            limits,
             Some(self.token.clone()),
         );
         let span = tracing::info_span!("warden_root", scope = self.name);
@@ -143,6 +147,8 @@ async fn run_root<F: Future>(
     main: F,
 ) -> Result<F::Output, Failure> {
     let scope = Arc::clone(owner.scope());
+    // Meanwhile code outside any scope (a `warden::spawn` in a plain handler) belongs to it.
+    let running = Running::enter(&scope);
     let token = scope.token().clone();
     // Boxed so it can be dropped at the deadline while the children are still drained; once per
     // program, so the allocation does not matter.
@@ -187,7 +193,7 @@ async fn run_root<F: Future>(
                     token.cancel();
                     true
                 }
-                () = scope.wait_idle() => false,
+                () = idle(&scope) => false,
             }
         }
         None => true,
@@ -196,7 +202,10 @@ async fn run_root<F: Future>(
     if shutting_down {
         // An unowned child failure that caused this is the result; later ones are logged.
         failure = failure.or_else(|| scope.take_first_failure());
-        let deadline = Instant::now() + grace;
+        // The whole tree shares this deadline: nested scopes wind down until it too.
+        let deadline = scope
+            .shutdown_deadline()
+            .unwrap_or_else(|| Instant::now() + grace);
         if let Some(m) = main_fut.as_mut() {
             match tokio::time::timeout_at(deadline, m).await {
                 Ok(Ok(v)) => value = Some(v),
@@ -216,7 +225,7 @@ async fn run_root<F: Future>(
         }
         // Dropping `main` drops its scopes, which abort their own children.
         drop(main_fut.take());
-        scope.drain_until(deadline).await;
+        scope.drain_until(Some(deadline)).await;
         // Children of nested scopes were aborted when those scopes were dropped: see them end.
         if tokio::time::timeout(Duration::from_secs(1), scope.wait_tree_idle())
             .await
@@ -228,8 +237,16 @@ async fn run_root<F: Future>(
                 "warden: aborted tasks are still running after shutdown; do they block their thread?"
             );
         }
-        tracing::info!(scope = scope.name, elapsed = ?started.elapsed(), "warden: shutdown complete");
+        let offloads_left = report_offloads(&scope, deadline).await;
+        tracing::info!(
+            scope = scope.name,
+            elapsed = ?started.elapsed(),
+            tasks_left = scope.tree_live(),
+            offloads_left,
+            "warden: shutdown complete"
+        );
     }
+    drop(running);
     owner.finish();
 
     match (failure.or_else(|| scope.take_first_failure()), value) {
@@ -239,6 +256,41 @@ async fn run_root<F: Future>(
             scope: scope.name.into(),
         }),
     }
+}
+
+/// Resolves once the root has no live child and no offloaded closure of its tree runs.
+async fn idle(root: &Scope) {
+    loop {
+        root.wait_idle().await;
+        if let Some(offloads) = root.offloads() {
+            offloads.idle().await;
+        }
+        if root.tree_live() == 0 && root.offloads().is_none_or(|o| o.running().0 == 0) {
+            return;
+        }
+    }
+}
+
+/// Waits for the tree's offloaded closures until `deadline`, then names those still running
+/// (a blocking thread cannot be aborted: they run on, past the shutdown). Returns how many.
+async fn report_offloads(root: &Scope, deadline: Instant) -> usize {
+    let Some(offloads) = root.offloads() else {
+        return 0;
+    };
+    if offloads.idle_until(deadline).await {
+        return 0;
+    }
+    let (count, sites) = offloads.running();
+    if count > 0 {
+        tracing::warn!(
+            scope = root.name,
+            offloads = count,
+            closures = %sites,
+            "warden: offloaded closures still running after the grace period; a blocking thread \
+             cannot be aborted, so they run on"
+        );
+    }
+    count
 }
 
 /// Resolves with the signal's name on SIGINT (or SIGTERM on unix); never if `enabled` is false.

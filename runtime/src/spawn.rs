@@ -1,4 +1,5 @@
-//! Children: tasks owned by the current scope. A child's failure goes to whoever awaits its
+//! Children: tasks owned by the current scope (outside any scope, by the running root). A
+//! child returns `()` or a `Result` ([`ChildOutput`]); its failure goes to whoever awaits its
 //! handle; if nobody does, to its scope, which cancels itself and returns it.
 
 use std::borrow::Cow;
@@ -14,10 +15,55 @@ use tokio::task::AbortHandle;
 use tracing::Instrument as _;
 
 use crate::failure::{BoxError, Failure};
+use crate::scope::owners::owner;
 use crate::scope::{CURRENT, Scope, ensure_runtime};
 
 /// What a child sends to its handle: its value, or its error (a panic as `Failure::Panicked`).
 type ChildResult<T> = Result<T, BoxError>;
+
+/// What a child may return: `()` when it has nothing to report, or `Result<T, E>` whose error
+/// converts into a [`BoxError`] (it becomes the child's failure). Awaiting the child's
+/// [`ChildHandle`] gives `Result<T, Failure>` (`T = ()` for a unit child).
+///
+/// A block that cannot end (a `loop` without `break`, a final `panic!`) has the output `!`,
+/// which is not a child's output: let it end, for instance `while !warden::is_cancelled() { .. }`
+/// (a loop that also stops with its scope).
+#[diagnostic::on_unimplemented(
+    message = "a warden child returns `()` or `Result<T, E>`, not `{Self}`",
+    label = "this child's output is `{Self}`",
+    note = "return `()` when the child has nothing to report, or a `Result` whose error converts \
+            into `Box<dyn Error + Send + Sync>` (any `std::error::Error`, `String`, `&str`, \
+            `warden::Failure`); a block that cannot end (`loop` without `break`) is `!`: let it end, \
+            e.g. `while !warden::is_cancelled() {{..}}`"
+)]
+pub trait ChildOutput {
+    /// The value of a child that succeeded.
+    type Ok;
+    /// The child's value, or its error as its failure.
+    ///
+    /// # Errors
+    /// The child's own error, boxed.
+    fn into_result(self) -> Result<Self::Ok, BoxError>;
+}
+
+impl ChildOutput for () {
+    type Ok = ();
+
+    fn into_result(self) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+impl<T, E: Into<BoxError>> ChildOutput for Result<T, E> {
+    type Ok = T;
+
+    fn into_result(self) -> Result<T, BoxError> {
+        self.map_err(Into::into)
+    }
+}
+
+/// The value a child of future `F` gives its handle.
+type Value<F> = <<F as Future>::Output as ChildOutput>::Ok;
 
 /// Starts `fut` as a child of the current scope, waiting for a free slot if the scope has
 /// `max_children` live children.
@@ -26,10 +72,16 @@ type ChildResult<T> = Result<T, BoxError>;
 /// [`ChildHandle`] to get the child's value or failure yourself; drop it and the scope owns the
 /// child (an unowned failure cancels the scope and becomes its result).
 ///
-/// Outside any scope the child joins the process-wide global scope, which is never cancelled
-/// and only logs its children's failures: prefer running under a [`Root`](crate::Root) or a
-/// supervised fn. If the scope is cancelled while waiting for a slot, or is aborting its
-/// children, the future is not started and the handle resolves to [`Failure::Cancelled`].
+/// The child returns `()` or a `Result` (see [`ChildOutput`]): `spawn(async { log(x).await })`
+/// needs no `Ok(())`.
+///
+/// Outside any scope (a plain handler, a task of your own) the child belongs to the running
+/// [`Root`](crate::Root): cancelled by its shutdown, drained within its grace, named in its
+/// report if aborted, counted in its stats. With no `Root` running it joins the process-wide
+/// global scope, which is never cancelled and only logs its children's failures: await its
+/// handle to wait for it and get its failure. If the scope is cancelled while waiting for a
+/// slot, or is aborting its children, the future is not started and the handle resolves to
+/// [`Failure::Cancelled`].
 ///
 /// `fut` is boxed at the call, so the returned future (and the caller's, across its await) is
 /// a few hundred bytes whatever `fut`'s size.
@@ -45,20 +97,18 @@ type ChildResult<T> = Result<T, BoxError>;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let r: Result<(), Failure> = supervise(&CFG, || async {
-///     let owned = spawn(async { Ok::<_, Failure>(1) }).await;
-///     drop(spawn(async { Ok::<_, Failure>(()) }).await); // the scope waits for it
-///     assert_eq!(owned.await?, 1);
+///     let owned = spawn(async { "42".parse::<u32>() }).await;
+///     drop(spawn(async { /* nothing to report */ }).await); // the scope waits for it
+///     assert_eq!(owned.await?, 42);
 ///     Ok(())
 /// })
 /// .await;
 /// assert!(r.is_ok());
 /// # }
 /// ```
-pub fn spawn<F, T, E>(fut: F) -> impl Future<Output = ChildHandle<T>>
+pub fn spawn<F>(fut: F) -> impl Future<Output = ChildHandle<Value<F>>>
 where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Send + 'static,
-    E: Into<BoxError> + 'static,
+    F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     spawn_named("child", fut)
 }
@@ -81,14 +131,12 @@ where
 /// # }
 /// ```
 #[allow(clippy::async_yields_async)] // the handle is a future on purpose: the child's result
-pub fn spawn_named<F, T, E>(
+pub fn spawn_named<F>(
     name: impl Into<Cow<'static, str>>,
     fut: F,
-) -> impl Future<Output = ChildHandle<T>>
+) -> impl Future<Output = ChildHandle<Value<F>>>
 where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Send + 'static,
-    E: Into<BoxError> + 'static,
+    F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     let name = name.into();
     // Boxed before waiting for a slot: held inline, the child would make every caller's future
@@ -97,7 +145,7 @@ where
     let fut = Box::pin(fut);
     async move {
         ensure_runtime("`warden::spawn` of child", &name);
-        let scope = Scope::current_or_global();
+        let scope = owner();
         // A free slot is one compare-and-swap; only a full scope builds the race below.
         let got_slot = scope.capacity.try_take()
             || tokio::select! {
@@ -123,8 +171,8 @@ where
 /// static ONE: ScopeConfig = ScopeConfig::new("one").max_children(1);
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let r: Result<(), Failure> = supervise(&ONE, || async {
-///     let _busy = try_spawn(async { Ok::<_, Failure>(()) })?;
-///     let second = try_spawn(async { Ok::<_, Failure>(()) });
+///     let _busy = try_spawn(async {})?;
+///     let second = try_spawn(async {});
 ///     assert!(matches!(second, Err(Failure::Overloaded { limit: 1, .. })));
 ///     Ok(())
 /// })
@@ -141,11 +189,9 @@ where
 /// # Panics
 ///
 /// Outside a Tokio runtime, with a message that names the fix.
-pub fn try_spawn<F, T, E>(fut: F) -> Result<ChildHandle<T>, Failure>
+pub fn try_spawn<F>(fut: F) -> Result<ChildHandle<Value<F>>, Failure>
 where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Send + 'static,
-    E: Into<BoxError> + 'static,
+    F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     try_spawn_named("child", fut)
 }
@@ -159,18 +205,16 @@ where
 /// # Panics
 ///
 /// Outside a Tokio runtime, with a message that names the fix.
-pub fn try_spawn_named<F, T, E>(
+pub fn try_spawn_named<F>(
     name: impl Into<Cow<'static, str>>,
     fut: F,
-) -> Result<ChildHandle<T>, Failure>
+) -> Result<ChildHandle<Value<F>>, Failure>
 where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Send + 'static,
-    E: Into<BoxError> + 'static,
+    F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     let name = name.into();
     ensure_runtime("`warden::try_spawn` of child", &name);
-    let scope = Scope::current_or_global();
+    let scope = owner();
     if !scope.capacity.try_take() {
         return Err(Failure::Overloaded {
             name: Cow::Borrowed(scope.name),
@@ -187,11 +231,9 @@ where
 }
 
 /// Registers and starts a child that holds one slot of `scope`.
-fn start<F, T, E>(scope: Arc<Scope>, name: Cow<'static, str>, fut: F) -> ChildHandle<T>
+fn start<F>(scope: Arc<Scope>, name: Cow<'static, str>, fut: F) -> ChildHandle<Value<F>>
 where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Send + 'static,
-    E: Into<BoxError> + 'static,
+    F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     // Children and the scope's driver listen to this token: it must exist before they start.
     scope.token();
@@ -231,14 +273,12 @@ impl Drop for ChildGuard {
     }
 }
 
-async fn run_child<F, T, E>(guard: ChildGuard, fut: F, tx: oneshot::Sender<ChildResult<T>>)
+async fn run_child<F>(guard: ChildGuard, fut: F, tx: oneshot::Sender<ChildResult<Value<F>>>)
 where
-    F: Future<Output = Result<T, E>>,
-    E: Into<BoxError>,
+    F: Future<Output: ChildOutput>,
 {
     let result = match AssertUnwindSafe(fut).catch_unwind().await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(e.into()),
+        Ok(output) => output.into_result(),
         Err(panic) => Err(Box::new(Failure::from_panic(guard.name.clone(), &*panic)) as BoxError),
     };
     if let Err(error) = &result {

@@ -49,7 +49,7 @@ use crate::restart::attempts;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let r: Result<u32, Failure> = supervise(&CFG, || async {
-///     let child = warden_runtime::spawn(async { Ok::<_, Failure>(21) }).await;
+///     let child = warden_runtime::spawn(async { "21".parse::<u32>() }).await;
 ///     Ok(child.await? * 2)
 /// })
 /// .await;

@@ -4,17 +4,18 @@
 
 mod support;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use support::{Capture, DropFlag, bounded, flag, is_set};
+use support::{Capture, bounded, cleans_up, flag, is_set, stubborn};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::metrics::scope_stats;
 use warden_runtime::{
-    BoxError, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn, spawn_named,
-    supervise, supervise_with, try_spawn,
+    BoxError, ChildOutput, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn,
+    spawn_named, supervise, supervise_with, try_spawn,
 };
 
 /// A child that records whether it saw its scope's cancellation, then stops cleanly.
@@ -24,33 +25,39 @@ async fn polite(saw_cancel: Arc<AtomicBool>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A body that never finishes on its own; its flag tells that it was dropped.
-async fn stuck_body(dropped: Arc<AtomicBool>) {
-    let _flag = DropFlag(dropped);
-    std::future::pending::<()>().await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
+/// Runs the scope `parent` whose body waits forever next to a sibling that never ends and the
+/// child `name` (`failing`). Returns the scope's result, and whether the sibling and the body
+/// were dropped.
+async fn next_to_a_failing_child<F>(name: &'static str, failing: F) -> (Result<(), Failure>, bool)
+where
+    F: Future<Output: ChildOutput<Ok: Send>> + Send + 'static,
+{
     static CFG: ScopeConfig = ScopeConfig::new("parent");
-    let (capture, _g) = Capture::install();
-    let (sibling, body_dropped) = (flag(), flag());
-    let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, s) = (b.clone(), s.clone());
+    let (sibling, body) = (flag(), flag());
+    let (s, b) = (sibling.clone(), body.clone());
+    let mut failing = Some(failing);
+    let r = bounded(supervise(&CFG, move || {
+        let (b, s, failing) = (b.clone(), s.clone(), failing.take());
         async move {
-            drop(spawn_named("sibling", polite(s)).await);
-            drop(
-                spawn_named("bad", async {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    Err::<(), _>("boom")
-                })
-                .await,
-            );
-            stuck_body(b).await;
+            drop(spawn_named("sibling", stubborn(s)).await);
+            if let Some(failing) = failing {
+                drop(spawn_named(name, failing).await);
+            }
+            stubborn(b).await;
             Ok(())
         }
     }))
+    .await;
+    (r, is_set(&sibling) && is_set(&body))
+}
+
+#[tokio::test(start_paused = true)]
+async fn unowned_child_error_aborts_sibling_and_body_and_is_returned() {
+    let (capture, _g) = Capture::install();
+    let (r, dropped) = next_to_a_failing_child("bad", async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        Err::<(), _>("boom")
+    })
     .await;
     match r {
         Err(Failure::Child {
@@ -64,8 +71,7 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
         }
         other => panic!("expected Failure::Child, got {other:?}"),
     }
-    assert!(is_set(&sibling), "the sibling did not see the cancellation");
-    assert!(is_set(&body_dropped), "the body was not dropped");
+    assert!(dropped, "the sibling and the body were not dropped");
     assert_eq!(
         capture.at(Level::ERROR).len(),
         0,
@@ -75,26 +81,13 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
 
 #[tokio::test(start_paused = true)]
 async fn unowned_child_panic_is_returned_as_child_panicked() {
-    static CFG: ScopeConfig = ScopeConfig::new("parent");
-    let (sibling, body_dropped) = (flag(), flag());
-    let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, s) = (b.clone(), s.clone());
-        async move {
-            drop(spawn_named("sibling", polite(s)).await);
-            drop(
-                spawn_named("crasher", async {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    std::panic::panic_any::<&str>("kaboom");
-                    #[allow(unreachable_code)]
-                    Ok::<(), Failure>(())
-                })
-                .await,
-            );
-            stuck_body(b).await;
-            Ok(())
+    let (r, dropped) = next_to_a_failing_child("crasher", async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        // Not the block's last expression, or its output would be `!`, not a child's output.
+        if std::hint::black_box(true) {
+            std::panic::panic_any::<&str>("kaboom");
         }
-    }))
+    })
     .await;
     let Err(Failure::Child {
         scope,
@@ -112,7 +105,7 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
         }
         other => panic!("expected Failure::Panicked inside, got {other:?}"),
     }
-    assert!(is_set(&sibling) && is_set(&body_dropped));
+    assert!(dropped);
 }
 
 #[tokio::test(start_paused = true)]
@@ -236,23 +229,25 @@ impl std::fmt::Display for MyError {
 }
 
 #[tokio::test(start_paused = true)]
-async fn body_error_is_returned_as_is_after_children_are_cancelled() {
+async fn body_error_is_returned_as_is_after_children_are_aborted() {
     static CFG: ScopeConfig = ScopeConfig::new("typed");
-    let saw = flag();
-    let s = saw.clone();
+    let dropped = flag();
+    let d = dropped.clone();
+    let start = Instant::now();
     let r: Result<(), MyError> = bounded(supervise(&CFG, move || {
-        let s = s.clone();
+        let d = d.clone();
         async move {
-            drop(spawn(polite(s)).await);
+            drop(spawn(stubborn(d)).await);
             Err(MyError::Mine("nope"))
         }
     }))
     .await;
     assert_eq!(r, Err(MyError::Mine("nope")));
     assert!(
-        is_set(&saw),
-        "the child was not cancelled when the body failed"
+        is_set(&dropped),
+        "the child was not aborted when the body failed"
     );
+    assert_eq!(start.elapsed(), Duration::ZERO, "no grace without `grace`");
 }
 
 #[tokio::test(start_paused = true)]
@@ -310,16 +305,16 @@ async fn token_cancel_in_body_reaches_children_and_returns_cancelled() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn timeout_cancels_the_body_and_children() {
+async fn timeout_drops_the_body_and_aborts_the_children() {
     static CFG: ScopeConfig = ScopeConfig::new("slow").timeout(Duration::from_millis(100));
-    let (saw, body_dropped) = (flag(), flag());
-    let (s, b) = (saw.clone(), body_dropped.clone());
+    let (child_dropped, body_dropped) = (flag(), flag());
+    let (c, b) = (child_dropped.clone(), body_dropped.clone());
     let start = Instant::now();
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, s) = (b.clone(), s.clone());
+        let (b, c) = (b.clone(), c.clone());
         async move {
-            drop(spawn(polite(s)).await);
-            stuck_body(b).await;
+            drop(spawn(stubborn(c)).await);
+            stubborn(b).await;
             Ok(())
         }
     }))
@@ -331,29 +326,27 @@ async fn timeout_cancels_the_body_and_children() {
         }
         other => panic!("expected TimedOut, got {other:?}"),
     }
-    assert!(is_set(&saw) && is_set(&body_dropped));
-    assert!(
-        start.elapsed() < Duration::from_millis(150),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(is_set(&child_dropped) && is_set(&body_dropped));
+    assert_eq!(start.elapsed(), Duration::from_millis(100));
 }
 
 #[tokio::test(start_paused = true)]
 async fn timeout_also_covers_the_wait_for_children() {
     static CFG: ScopeConfig = ScopeConfig::new("slow-kids").timeout(Duration::from_millis(100));
-    let saw = flag();
-    let s = saw.clone();
+    let dropped = flag();
+    let d = dropped.clone();
+    let start = Instant::now();
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let s = s.clone();
+        let d = d.clone();
         async move {
-            drop(spawn(polite(s)).await);
+            drop(spawn(stubborn(d)).await);
             Ok(())
         }
     }))
     .await;
     assert!(matches!(r, Err(Failure::TimedOut { .. })), "{r:?}");
-    assert!(is_set(&saw));
+    assert!(is_set(&dropped));
+    assert_eq!(start.elapsed(), Duration::from_millis(100));
 }
 
 #[tokio::test(start_paused = true)]
@@ -377,23 +370,8 @@ async fn children_that_ignore_cancellation_are_aborted_after_grace() {
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
         let (p, s) = (p.clone(), s.clone());
         async move {
-            drop(
-                spawn_named("polite", async move {
-                    cancelled().await;
-                    tokio::time::sleep(Duration::from_millis(50)).await; // cleanup within grace
-                    p.store(true, Ordering::SeqCst);
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
-            drop(
-                spawn_named("stubborn", async move {
-                    let _f = DropFlag(s);
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
+            drop(spawn_named("polite", cleans_up(Duration::from_millis(50), p)).await);
+            drop(spawn_named("stubborn", stubborn(s)).await);
             current_token().cancel();
             Ok(())
         }
@@ -424,8 +402,9 @@ async fn children_that_ignore_cancellation_are_aborted_after_grace() {
 
 #[tokio::test(start_paused = true)]
 async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
-    static OUTER: ScopeConfig = ScopeConfig::new("outer");
-    static INNER: ScopeConfig = ScopeConfig::new("inner");
+    // With a grace each, the cancellation is cooperative all the way down.
+    static OUTER: ScopeConfig = ScopeConfig::new("outer").grace(Duration::from_secs(1));
+    static INNER: ScopeConfig = ScopeConfig::new("inner").grace(Duration::from_secs(1));
     let (inner_body_dropped, grandchild_saw) = (flag(), flag());
     let (b, g) = (inner_body_dropped.clone(), grandchild_saw.clone());
     let inner_result = Arc::new(std::sync::Mutex::new(None));
@@ -439,7 +418,7 @@ async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
                         let (b, g) = (b.clone(), g.clone());
                         async move {
                             drop(spawn(polite(g)).await);
-                            stuck_body(b).await;
+                            stubborn(b).await;
                             Ok(())
                         }
                     })

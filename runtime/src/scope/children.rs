@@ -93,26 +93,41 @@ impl Children {
         let mut reg = lock(&self.registry);
         reg.closed = true;
         self.closing.store(true, Ordering::Release);
-        let mut handles = Vec::with_capacity(reg.live.len());
-        let mut names = String::new();
-        for (i, entry) in reg.live.values_mut().enumerate() {
-            if i < NAMES_LISTED {
-                if i > 0 {
-                    names.push_str(", ");
-                }
-                names.push_str(&entry.name);
-            } else if i == NAMES_LISTED {
-                names.push_str(", ...");
-            }
-            handles.extend(entry.abort.take());
-        }
-        let count = reg.live.len();
+        // A child aborted already (its task not yet gone) is not aborted or reported again.
+        let names = list(
+            reg.live
+                .values()
+                .filter(|entry| entry.abort.is_some())
+                .map(|entry| &*entry.name),
+        );
+        let handles: Vec<_> = reg
+            .live
+            .values_mut()
+            .filter_map(|e| e.abort.take())
+            .collect();
+        let count = handles.len();
         drop(reg);
         for h in handles {
             h.abort();
         }
         Aborted { count, names }
     }
+}
+
+/// The first names of a report, `, `-separated, with `, ...` when there are more.
+pub(super) fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, name) in names.enumerate() {
+        if i == NAMES_LISTED {
+            out.push_str(", ...");
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
 }
 
 /// Hashes the sequential child ids (Fibonacci hashing), so the map needs no random state.

@@ -24,36 +24,36 @@ pub fn live_children() -> usize {
     LIVE_CHILDREN.load(Ordering::Acquire)
 }
 
-/// A number of live children and the code waiting for it to reach zero.
-struct Live {
+/// A number of live tasks and the code waiting for it to reach zero.
+pub(super) struct Live {
     count: AtomicUsize,
     zero: Notify,
 }
 
 impl Live {
-    const fn new() -> Self {
+    pub(super) const fn new() -> Self {
         Live {
             count: AtomicUsize::new(0),
             zero: Notify::const_new(),
         }
     }
 
-    fn get(&self) -> usize {
+    pub(super) fn get(&self) -> usize {
         self.count.load(Ordering::Acquire)
     }
 
-    fn up(&self) {
+    pub(super) fn up(&self) {
         self.count.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn down(&self) {
+    pub(super) fn down(&self) {
         if self.count.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.zero.notify_waiters();
         }
     }
 
     /// Resolves once the count is zero.
-    async fn zero(&self) {
+    pub(super) async fn zero(&self) {
         loop {
             let mut notified = pin!(self.zero.notified());
             notified.as_mut().enable();

@@ -1,24 +1,28 @@
 //! A scope: what one supervised call (or a [`Root`](crate::Root)) owns while it runs.
 //!
 //! A scope is a cancellation token (a child of its parent's, created lazily), its child
-//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name.
-//! The scope of the running code is a Tokio task-local, so `warden::spawn` deep in called code
-//! still finds its owner.
+//! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name; a
+//! root also tracks the [`offloads`] of its tree and its shutdown deadline. The scope of the
+//! running code is a Tokio task-local, so `warden::spawn` deep in called code still finds its
+//! owner; code outside any scope belongs to the newest running root (so no task is outside the
+//! tree), or, with no root, to the process-wide global scope.
 
 mod capacity;
 mod children;
 mod counts;
 mod first_failure;
+mod offloads;
+pub(crate) mod owners;
 
 use std::borrow::Cow;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::DEFAULT_MAX_CHILDREN;
+use crate::config::DEFAULT_GRACE;
 use crate::failure::{BoxError, Failure};
 use crate::snapshot::ScopeStats;
 use capacity::Capacity;
@@ -26,22 +30,16 @@ use children::{Aborted, Children};
 use counts::Counts;
 pub use counts::live_children;
 use first_failure::FirstFailure;
+use offloads::Offloads;
+
+/// How long a scope that aborted its children waits for them to end before it returns anyway:
+/// an aborted task ends at its next poll, at once unless it blocks its thread.
+const ABORT_SETTLE: Duration = Duration::from_millis(100);
 
 tokio::task_local! {
     /// The scope that owns the running code: a supervised body or one of its children.
     pub(crate) static CURRENT: Arc<Scope>;
 }
-
-/// Where children spawned outside any scope go: never cancelled, failures logged.
-static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
-    Scope::new(
-        "warden::global",
-        Kind::Global,
-        None,
-        DEFAULT_MAX_CHILDREN,
-        Some(CancellationToken::new()),
-    )
-});
 
 /// Counters of the current scope, or `None` outside any scope.
 ///
@@ -68,6 +66,14 @@ pub(crate) enum Kind {
     Global,
 }
 
+/// What a scope is told about its children: how many at once, and how long they may wind down.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_children: usize,
+    /// A supervised fn's own `grace`, or a root's; `None`: children are aborted when it stops.
+    pub(crate) grace: Option<Duration>,
+}
+
 /// One scope. Shared by the driver, its children and their handles.
 pub(crate) struct Scope {
     pub(crate) name: &'static str,
@@ -77,9 +83,14 @@ pub(crate) struct Scope {
     root: Option<Arc<Scope>>,
     token: OnceLock<CancellationToken>,
     pub(crate) capacity: Capacity,
+    grace: Option<Duration>,
     children: Children,
     counts: Counts,
     first: FirstFailure,
+    /// For a root: its tree's offloaded closures still running.
+    offloads: Option<Box<Offloads>>,
+    /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
+    shutdown_deadline: OnceLock<Instant>,
 }
 
 impl Scope {
@@ -88,7 +99,7 @@ impl Scope {
         name: &'static str,
         kind: Kind,
         parent: Option<Arc<Scope>>,
-        max_children: usize,
+        limits: Limits,
         token: Option<CancellationToken>,
     ) -> Arc<Self> {
         let cell = OnceLock::new();
@@ -108,21 +119,19 @@ impl Scope {
             parent,
             root,
             token: cell,
-            capacity: Capacity::new(max_children),
+            capacity: Capacity::new(limits.max_children),
+            grace: limits.grace,
             children: Children::new(),
             counts: Counts::new(),
             first: FirstFailure::new(kind != Kind::Global),
+            offloads: (kind == Kind::Root).then(|| Box::new(Offloads::new())),
+            shutdown_deadline: OnceLock::new(),
         })
     }
 
     /// The scope of the running code, if any.
     pub(crate) fn current() -> Option<Arc<Scope>> {
         CURRENT.try_with(Arc::clone).ok()
-    }
-
-    /// The scope of the running code, or the process-wide global scope.
-    pub(crate) fn current_or_global() -> Arc<Scope> {
-        Self::current().unwrap_or_else(|| Arc::clone(&GLOBAL))
     }
 
     /// The `Root` whose tree this scope belongs to, this one included.
@@ -212,6 +221,37 @@ impl Scope {
         self.counts.tree_live()
     }
 
+    /// Until when this scope's children may finish on their own now that it stops: the root's
+    /// shutdown deadline when the tree is shutting down; the scope's own grace if it has one
+    /// (never past the root's deadline); else `None`, and they are aborted at once.
+    pub(crate) fn wind_down_until(&self) -> Option<Instant> {
+        let shutdown = self.tree_root().and_then(Scope::shutdown_deadline);
+        let own = self.grace.map(|grace| Instant::now() + grace);
+        match (shutdown, own) {
+            (Some(shutdown), Some(own)) => Some(shutdown.min(own)),
+            (shutdown, own) => shutdown.or(own),
+        }
+    }
+
+    /// For a root whose tree is cancelled (a shutdown, or an unowned failure of a direct
+    /// child): when its grace ends. The first to ask fixes it, right after the cancellation.
+    pub(crate) fn shutdown_deadline(&self) -> Option<Instant> {
+        let cancelled = self
+            .token
+            .get()
+            .is_some_and(CancellationToken::is_cancelled);
+        (self.kind == Kind::Root && cancelled).then(|| {
+            *self
+                .shutdown_deadline
+                .get_or_init(|| Instant::now() + self.grace.unwrap_or(DEFAULT_GRACE))
+        })
+    }
+
+    /// For a root: its tree's offloaded closures still running.
+    pub(crate) fn offloads(&self) -> Option<&Offloads> {
+        self.offloads.as_deref()
+    }
+
     /// True when a child's error is only the echo of this scope's own cancellation.
     pub(crate) fn is_echo(&self, error: &BoxError) -> bool {
         error
@@ -258,18 +298,24 @@ impl Scope {
         }
     }
 
-    /// Waits for the children until `deadline`, then aborts the rest and reports them.
-    pub(crate) async fn drain_until(&self, deadline: Instant) {
-        if tokio::time::timeout_at(deadline, self.wait_idle())
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        self.abort_children("did not stop within the grace period");
+    /// Waits for the children until `deadline` (`None`: not at all), then aborts the rest,
+    /// reports them, and waits a moment for them to end. True if they all finished on their
+    /// own.
+    pub(crate) async fn drain_until(&self, deadline: Option<Instant>) -> bool {
+        let aborted = match deadline {
+            Some(deadline) => {
+                if tokio::time::timeout_at(deadline, self.wait_idle())
+                    .await
+                    .is_ok()
+                {
+                    return true;
+                }
+                self.abort_children("did not stop within the grace period")
+            }
+            None => self.abort_children("were still running when the scope stopped"),
+        };
         // Aborted tasks end at their next poll; one that blocks its thread may not.
-        let settle = Duration::from_secs(1);
-        if tokio::time::timeout(settle, self.wait_idle())
+        if tokio::time::timeout(ABORT_SETTLE, self.wait_idle())
             .await
             .is_err()
         {
@@ -279,10 +325,12 @@ impl Scope {
                 "warden: aborted children are still running; do they block their thread?"
             );
         }
+        aborted == 0
     }
 
     /// Stops new children, aborts the live ones and, if there were any, says so and `why`.
-    fn abort_children(&self, why: &str) {
+    /// Returns how many it aborted.
+    fn abort_children(&self, why: &str) -> usize {
         let Aborted { count, names } = self.children.abort_all();
         if count > 0 {
             tracing::warn!(
@@ -292,6 +340,7 @@ impl Scope {
                 "warden: children {why}; aborted them"
             );
         }
+        count
     }
 
     /// The scope was dropped before it finished: report, cancel, abort, no orphan.
@@ -303,41 +352,6 @@ impl Scope {
             t.cancel();
         }
         self.abort_children("of a scope dropped before it finished");
-    }
-}
-
-/// Owns a running scope: dropped before [`finish`](Self::finish), it cancels the scope and
-/// aborts its children, so no child outlives the code that owns it. The one abandon path, for
-/// a supervised call and a `Root` alike.
-pub(crate) struct Owner(Option<Arc<Scope>>);
-
-impl Owner {
-    pub(crate) fn new(scope: Arc<Scope>) -> Self {
-        Owner(Some(scope))
-    }
-
-    /// The scope, while it runs.
-    pub(crate) fn scope(&self) -> &Arc<Scope> {
-        match &self.0 {
-            Some(scope) => scope,
-            None => unreachable!("an Owner holds its scope until finish"),
-        }
-    }
-
-    /// The scope finished normally: nothing to clean up.
-    pub(crate) fn finish(mut self) -> Arc<Scope> {
-        match self.0.take() {
-            Some(scope) => scope,
-            None => unreachable!("an Owner holds its scope until finish"),
-        }
-    }
-}
-
-impl Drop for Owner {
-    fn drop(&mut self) {
-        if let Some(scope) = self.0.take() {
-            scope.abandon();
-        }
     }
 }
 
