@@ -65,19 +65,22 @@ fn an_unreadable_env_var_keeps_the_default() {
     assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
 }
 
-#[test]
-fn a_zero_env_var_keeps_the_default() {
-    if !in_child() {
-        return run_child("a_zero_env_var_keeps_the_default", "0ms");
-    }
-    assert!(settings::poll_detection());
-    assert_eq!(settings::default_max_poll(), settings::DEFAULT_MAX_POLL);
-}
+/// Values read with the options' grammar: a fraction is read, zero keeps the default.
+const VALUES: [(&str, Duration); 2] = [
+    ("1.5ms", Duration::from_micros(1_500)),
+    ("0ms", settings::DEFAULT_MAX_POLL),
+];
 
 #[test]
-fn a_fractional_env_var_is_read_like_an_option() {
+fn env_values_are_read_like_options() {
     if !in_child() {
-        return run_child("a_fractional_env_var_is_read_like_an_option", "1.5ms");
+        for (value, _) in VALUES {
+            run_child("env_values_are_read_like_options", value);
+        }
+        return;
     }
-    assert_eq!(settings::default_max_poll(), Duration::from_micros(1_500));
+    let value = std::env::var("WARDEN_MAX_POLL").unwrap();
+    let expected = VALUES.iter().find(|(v, _)| *v == value).unwrap().1;
+    assert!(settings::poll_detection());
+    assert_eq!(settings::default_max_poll(), expected, "{value}");
 }
