@@ -10,7 +10,7 @@ use warden_analysis::{Checks, CustomBlocking};
 use crate::attrs::Coverage;
 use crate::config::{Config, Level, Levels};
 use crate::diagnostic::{Context, Diagnostic};
-use crate::model::{CrateModel, FnSite};
+use crate::model::{Crate, FnSite};
 use crate::rules::{self, Family};
 use crate::workspace::{Package, Workspace};
 
@@ -118,7 +118,7 @@ fn check_package(
                 target.name
             )
         };
-        let model = CrateModel::load(&target.src_path, &mut seen);
+        let model = Crate::load(&target.src_path, &mut seen);
         let shown = |path: &Path| {
             path.strip_prefix(&workspace.root)
                 .unwrap_or(path)
@@ -200,7 +200,7 @@ impl ModuleTable {
 }
 
 fn check_fn(
-    model: &CrateModel,
+    model: &Crate,
     site: &FnSite<'_>,
     configured: (Levels, [Option<&str>; 4]),
     options: Options,

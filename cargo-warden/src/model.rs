@@ -1,14 +1,15 @@
-//! The adapter between the command and the engine's view of a crate: the files of a crate, every
-//! fn with a body in them, and the engine run on one fn with the context in sight.
+//! The adapter between the command and the engine's crate model
+//! ([`warden_analysis::CrateModel`]): the files of a crate, every fn with a body in its modules
+//! with the attributes around it, and the engine run on one fn with the crate in sight.
 //!
-//! Everything else in the command talks to the crate through this module only, so that the module
-//! walk here (interim: `mod` declarations, `#[path]`, file-level `use` items) can give way to the
-//! crate model of `warden-analysis` without touching the rest.
+//! The rest of the command talks to the crate through this module only.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
+use syn::{Attribute, Block, Item, Signature, TraitItem};
+use warden_analysis::model::{FileCache, Module, ModuleId};
 use warden_analysis::resolve::Imports;
 use warden_analysis::{Analysis, Checks};
 
@@ -18,12 +19,11 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Its text, as read.
     pub text: String,
-    /// The module its items are in (`crate::a::b`).
+    /// The module whose top level it is (`crate::a::b`).
     pub module: String,
-    ast: syn::File,
 }
 
-/// A file that could not be used, and why; the rest of the crate is still checked.
+/// A file or module that could not be checked, and why; the rest of the crate still is.
 pub struct Problem {
     /// The file, or the file declaring the missing module.
     pub path: PathBuf,
@@ -33,21 +33,33 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The files of one crate, parsed.
-#[derive(Default)]
-pub struct CrateModel {
+/// One module of the crate, with what the walk over its fns needs.
+struct ModuleEntry {
+    module: Module,
+    /// `crate::a::b`.
+    path: String,
+    /// Index in [`Crate::files`].
+    file: usize,
+    /// The attributes of the inline `mod` items from the file's top level down to it.
+    containers: Vec<Vec<Attribute>>,
+    imports: Imports,
+}
+
+/// The modules and files of one crate.
+pub struct Crate {
     /// Every file reached from the root through `mod` declarations.
     pub files: Vec<SourceFile>,
     /// Files that could not be read or parsed, modules whose file is missing.
     pub problems: Vec<Problem>,
+    modules: Vec<ModuleEntry>,
 }
 
 /// One fn with a body, with what surrounds it.
 pub struct FnSite<'a> {
-    /// Index of its file in [`CrateModel::files`].
+    /// Index of its file in [`Crate::files`].
     pub file: usize,
     /// The module it is in (`crate::a::b`, inline modules included).
-    pub module: String,
+    pub module: &'a str,
     /// Its path for people: `crate::a::Server::run`.
     pub name: String,
     /// The attributes of the `impl`, trait and inline `mod` blocks around it, outermost first.
@@ -58,85 +70,129 @@ pub struct FnSite<'a> {
     pub sig: &'a Signature,
     /// Its body.
     pub block: &'a Block,
-    imports: Imports,
+    imports: &'a Imports,
 }
 
-impl CrateModel {
-    /// Reads the crate whose root file is `root`, skipping files already in `seen` (a file
-    /// reached from two targets is checked once).
-    pub fn load(root: &Path, seen: &mut HashSet<PathBuf>) -> CrateModel {
-        let mut model = CrateModel::default();
-        model.load_file(root, "crate".to_owned(), true, seen, None);
-        model
+impl Crate {
+    /// Reads the crate whose root file is `root`, skipping the modules of files already in
+    /// `seen` (a file reached from two targets is checked once).
+    pub fn load(root: &Path, seen: &mut HashSet<PathBuf>) -> Crate {
+        let mut krate = Crate {
+            files: Vec::new(),
+            problems: Vec::new(),
+            modules: Vec::new(),
+        };
+        let model = match warden_analysis::CrateModel::with_cache(root, Rc::new(FileCache::new())) {
+            Ok(model) => model,
+            Err(_) => {
+                krate.problems.push(explain(root));
+                return krate;
+            }
+        };
+        for id in model.all_modules() {
+            krate.add_module(&model, id, seen);
+        }
+        krate
     }
 
-    fn load_file(
+    fn add_module(
         &mut self,
-        path: &Path,
-        module: String,
-        owns_dir: bool,
+        model: &warden_analysis::CrateModel,
+        id: ModuleId,
         seen: &mut HashSet<PathBuf>,
-        declared_in: Option<&Path>,
     ) {
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        if !seen.insert(canonical) {
-            return;
-        }
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                self.problems.push(Problem {
-                    path: declared_in.unwrap_or(path).to_path_buf(),
-                    line_col: None,
-                    message: format!("cannot read `{}`: {e}", path.display()),
+        let module = model.module(id);
+        let path = module.file().path.clone();
+        let file = match self.files.iter().position(|f| f.path == path) {
+            Some(file) => file,
+            None => {
+                if !seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
+                    return;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    self.problems.push(explain(&path));
+                    return;
+                };
+                self.files.push(SourceFile {
+                    path: path.clone(),
+                    text,
+                    module: model.module_path(id).join("::"),
                 });
-                return;
+                self.files.len() - 1
             }
         };
-        let ast = match syn::parse_file(&blank_prelude(&text)) {
-            Ok(ast) => ast,
-            Err(e) => {
-                let start = e.span().start();
-                self.problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line_col: Some((start.line, start.column + 1)),
-                    message: format!("cannot parse this file, so it is not checked: {e}"),
-                });
-                return;
-            }
-        };
-        let dir = child_dir(path, owns_dir);
-        let index = self.files.len();
-        self.files.push(SourceFile {
-            path: path.to_path_buf(),
-            text,
-            module: module.clone(),
-            ast,
+        self.problems.extend(unloaded_children(model, id, &module));
+        let mut imports = Imports::default();
+        imports.add_items(module.items());
+        self.modules.push(ModuleEntry {
+            path: model.module_path(id).join("::"),
+            file,
+            containers: inline_containers(model, id),
+            imports,
+            module,
         });
-        let mut children = Vec::new();
-        collect_mod_decls(&self.files[index].ast.items, &dir, &module, &mut children);
-        for (child, child_module, owns) in children {
-            match child {
-                Ok(file) => self.load_file(&file, child_module, owns, seen, Some(path)),
-                Err(message) => self.problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line_col: None,
-                    message,
-                }),
-            }
-        }
     }
 
     /// Calls `each` on every fn with a body: free fns, methods, trait default methods, in every
     /// module.
     pub fn for_each_fn<'a>(&'a self, mut each: impl FnMut(&FnSite<'a>)) {
-        for (file, source) in self.files.iter().enumerate() {
-            let mut walk = ItemWalk {
-                file,
-                containers: Vec::new(),
-                each: &mut each,
+        for entry in &self.modules {
+            let containers: Vec<&[Attribute]> =
+                entry.containers.iter().map(Vec::as_slice).collect();
+            let site = |containers: Vec<&'a [Attribute]>,
+                        owner: Option<String>,
+                        attrs: &'a [Attribute],
+                        sig: &'a Signature,
+                        block: &'a Block| FnSite {
+                file: entry.file,
+                module: &entry.path,
+                name: match owner {
+                    Some(owner) => format!("{}::{owner}::{}", entry.path, sig.ident),
+                    None => format!("{}::{}", entry.path, sig.ident),
+                },
+                containers,
+                attrs,
+                sig,
+                block,
+                imports: &entry.imports,
             };
-            walk.items(&source.ast.items, &source.module);
+            for item in entry.module.items() {
+                match item {
+                    Item::Fn(f) => {
+                        each(&site(containers.clone(), None, &f.attrs, &f.sig, &f.block))
+                    }
+                    Item::Impl(imp) => {
+                        let mut around = containers.clone();
+                        around.push(&imp.attrs);
+                        let owner = type_name(&imp.self_ty);
+                        for member in &imp.items {
+                            if let syn::ImplItem::Fn(f) = member {
+                                let s = site(
+                                    around.clone(),
+                                    Some(owner.clone()),
+                                    &f.attrs,
+                                    &f.sig,
+                                    &f.block,
+                                );
+                                each(&s);
+                            }
+                        }
+                    }
+                    Item::Trait(tr) => {
+                        let mut around = containers.clone();
+                        around.push(&tr.attrs);
+                        for member in &tr.items {
+                            if let TraitItem::Fn(f) = member {
+                                if let Some(block) = &f.default {
+                                    let owner = Some(tr.ident.to_string());
+                                    each(&site(around.clone(), owner, &f.attrs, &f.sig, block));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -145,82 +201,117 @@ impl CrateModel {
         warden_analysis::analyze(
             site.block,
             site.sig.asyncness.is_some(),
-            &site.imports,
+            site.imports,
             checks,
         )
     }
 }
 
-struct ItemWalk<'a, 'e, F> {
-    file: usize,
-    containers: Vec<&'a [Attribute]>,
-    each: &'e mut F,
+/// The attributes of the inline `mod` items leading to `id` within its file, outermost first.
+fn inline_containers(model: &warden_analysis::CrateModel, id: ModuleId) -> Vec<Vec<Attribute>> {
+    let mut containers = Vec::new();
+    let mut current = id;
+    while let Some(parent) = model.parent(current) {
+        let parent_module = model.module(parent);
+        if parent_module.file().path != model.module(current).file().path {
+            break;
+        }
+        let name = model.module_path(current).pop().unwrap_or_default();
+        let attrs = parent_module.items().iter().find_map(|item| match item {
+            Item::Mod(m) if m.ident == name && m.content.is_some() => Some(m.attrs.clone()),
+            _ => None,
+        });
+        containers.push(attrs.unwrap_or_default());
+        current = parent;
+    }
+    containers.reverse();
+    containers
 }
 
-impl<'a, F: FnMut(&FnSite<'a>)> ItemWalk<'a, '_, F> {
-    fn items(&mut self, items: &'a [Item], module: &str) {
-        let mut imports = Imports::default();
-        imports.add_items(items);
-        for item in items {
-            match item {
-                Item::Fn(f) => self.site(module, &imports, None, &f.attrs, &f.sig, &f.block),
-                Item::Impl(imp) => {
-                    let owner = type_name(&imp.self_ty);
-                    self.containers.push(&imp.attrs);
-                    for member in &imp.items {
-                        if let ImplItem::Fn(f) = member {
-                            self.site(module, &imports, Some(&owner), &f.attrs, &f.sig, &f.block);
-                        }
-                    }
-                    self.containers.pop();
+/// A problem for each `mod name;` of `module` that the model could not load.
+fn unloaded_children(
+    model: &warden_analysis::CrateModel,
+    id: ModuleId,
+    module: &Module,
+) -> Vec<Problem> {
+    let children = model.children(id);
+    let declaring = &module.file().path;
+    module
+        .items()
+        .iter()
+        .filter_map(|item| match item {
+            Item::Mod(m) if m.content.is_none() => Some(m),
+            _ => None,
+        })
+        .filter(|m| matches!(children.get(&m.ident.to_string()), Some(None)))
+        .map(|m| {
+            let name = m.ident.to_string();
+            unparsable_candidate(declaring, &name, &m.attrs).unwrap_or_else(|| {
+                let start = m.ident.span().start();
+                Problem {
+                    path: declaring.clone(),
+                    line_col: Some((start.line, start.column + 1)),
+                    message: format!(
+                        "module `{name}` is not checked: its file is missing or unreadable, or it is \
+                         declared more than once (under different `#[cfg]`s)"
+                    ),
                 }
-                Item::Trait(tr) => {
-                    self.containers.push(&tr.attrs);
-                    for member in &tr.items {
-                        if let TraitItem::Fn(f) = member {
-                            if let Some(block) = &f.default {
-                                let owner = tr.ident.to_string();
-                                self.site(module, &imports, Some(&owner), &f.attrs, &f.sig, block);
-                            }
-                        }
-                    }
-                    self.containers.pop();
-                }
-                Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        self.containers.push(&m.attrs);
-                        self.items(inner, &format!("{module}::{}", m.ident));
-                        self.containers.pop();
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+            })
+        })
+        .collect()
+}
 
-    fn site(
-        &mut self,
-        module: &str,
-        imports: &Imports,
-        owner: Option<&str>,
-        attrs: &'a [Attribute],
-        sig: &'a Signature,
-        block: &'a Block,
-    ) {
-        let name = match owner {
-            Some(owner) => format!("{module}::{owner}::{}", sig.ident),
-            None => format!("{module}::{}", sig.ident),
-        };
-        (self.each)(&FnSite {
-            file: self.file,
-            module: module.to_owned(),
-            name,
-            containers: self.containers.clone(),
-            attrs,
-            sig,
-            block,
-            imports: imports.clone(),
-        });
+/// The syntax error of a module file near `declaring` that does not parse, to say more than
+/// "not loaded". Only for the message: the model decides which file a module is.
+fn unparsable_candidate(declaring: &Path, name: &str, attrs: &[Attribute]) -> Option<Problem> {
+    let dir = declaring.parent()?;
+    let stem = declaring.file_stem()?;
+    let by_path = attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(dir.join(s.value())),
+            _ => None,
+        },
+        _ => None,
+    });
+    by_path
+        .into_iter()
+        .chain([
+            dir.join(format!("{name}.rs")),
+            dir.join(name).join("mod.rs"),
+            dir.join(stem).join(format!("{name}.rs")),
+            dir.join(stem).join(name).join("mod.rs"),
+        ])
+        .filter(|file| file.is_file())
+        .map(|file| explain(&file))
+        .find(|problem| problem.line_col.is_some())
+}
+
+/// Why `path` cannot be used: unreadable, or the first syntax error with its place.
+fn explain(path: &Path) -> Problem {
+    match std::fs::read_to_string(path) {
+        Err(e) => Problem {
+            path: path.to_path_buf(),
+            line_col: None,
+            message: format!("cannot read `{}`: {e}", path.display()),
+        },
+        Ok(text) => match syn::parse_file(&text) {
+            Err(e) => {
+                let start = e.span().start();
+                Problem {
+                    path: path.to_path_buf(),
+                    line_col: Some((start.line, start.column + 1)),
+                    message: format!("this file does not parse, so it is not checked: {e}"),
+                }
+            }
+            Ok(_) => Problem {
+                path: path.to_path_buf(),
+                line_col: None,
+                message: "this file could not be loaded, so it is not checked".to_owned(),
+            },
+        },
     }
 }
 
@@ -234,112 +325,4 @@ fn type_name(ty: &syn::Type) -> String {
             .map_or_else(String::new, |s| s.ident.to_string()),
         other => quote::ToTokens::to_token_stream(other).to_string(),
     }
-}
-
-/// A module file found (or not) for each `mod name;`, with its module path and whether it owns
-/// its directory (`mod.rs`-like).
-type ModFile = (Result<PathBuf, String>, String, bool);
-
-/// The files of the `mod name;` items among `items`, inline modules included.
-fn collect_mod_decls(items: &[Item], dir: &Path, module: &str, out: &mut Vec<ModFile>) {
-    for item in items {
-        let Item::Mod(m) = item else { continue };
-        let name = m.ident.to_string();
-        let child_module = format!("{module}::{name}");
-        let path_attr = path_attribute(&m.attrs);
-        match &m.content {
-            Some((_, inner)) => {
-                let inner_dir = match &path_attr {
-                    Some(p) => dir.join(p),
-                    None => dir.join(&name),
-                };
-                collect_mod_decls(inner, &inner_dir, &child_module, out);
-            }
-            None => {
-                let found = match path_attr {
-                    Some(p) => {
-                        let file = dir.join(&p);
-                        out.push(if file.is_file() {
-                            (Ok(file), child_module, true)
-                        } else {
-                            (
-                                Err(format!(
-                                    "module `{name}`: `#[path = \"{p}\"]` names `{}`, which does not exist",
-                                    file.display()
-                                )),
-                                child_module,
-                                true,
-                            )
-                        });
-                        continue;
-                    }
-                    None => [
-                        (dir.join(format!("{name}.rs")), false),
-                        (dir.join(&name).join("mod.rs"), true),
-                    ]
-                    .into_iter()
-                    .find(|(file, _)| file.is_file()),
-                };
-                out.push(match found {
-                    Some((file, owns)) => (Ok(file), child_module, owns),
-                    None => (
-                        Err(format!(
-                            "module `{name}`: neither `{name}.rs` nor `{name}/mod.rs` exists in `{}`",
-                            dir.display()
-                        )),
-                        child_module,
-                        false,
-                    ),
-                });
-            }
-        }
-    }
-}
-
-/// `#[path = ".."]`'s value.
-fn path_attribute(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-/// Where the files of a file's child modules are: beside it for `lib.rs`, `main.rs`, `mod.rs`
-/// and `#[path]` files, in a directory named after it otherwise.
-fn child_dir(path: &Path, owns_dir: bool) -> PathBuf {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    if owns_dir || path.file_name().is_some_and(|n| n == "mod.rs") {
-        parent.to_path_buf()
-    } else {
-        parent.join(path.file_stem().unwrap_or_default())
-    }
-}
-
-/// The text with a BOM or `#!` line blanked rather than cut, so byte offsets stay those of the file.
-fn blank_prelude(text: &str) -> std::borrow::Cow<'_, str> {
-    let bom = text.starts_with('\u{feff}');
-    let body = text.trim_start_matches('\u{feff}');
-    let shebang = body.starts_with("#!") && !body[2..].trim_start().starts_with('[');
-    if !bom && !shebang {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len());
-    if bom {
-        out.push_str("   ");
-    }
-    let rest = if shebang {
-        let end = body.find('\n').unwrap_or(body.len());
-        out.extend(std::iter::repeat_n(' ', end));
-        &body[end..]
-    } else {
-        body
-    };
-    out.push_str(rest);
-    out.into()
 }
