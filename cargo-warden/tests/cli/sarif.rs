@@ -1,0 +1,58 @@
+//! `--sarif FILE`: a SARIF 2.1.0 log, valid against the schema (checked in as
+//! `tests/sarif/sarif-2.1.0-rtm.5.json`, the final 2.1.0 schema as shipped in Microsoft's
+//! MIT-licensed `@microsoft/jest-sarif` package) and saying what the text output says.
+
+use serde_json::Value;
+
+use crate::common::{copy_of, run_in};
+
+fn schema() -> Value {
+    let text = include_str!("../sarif/sarif-2.1.0-rtm.5.json");
+    serde_json::from_str(text).expect("the schema is JSON")
+}
+
+#[test]
+fn sarif_log_is_valid_and_matches_the_findings() {
+    let dir = copy_of("service");
+    let log_path = dir.join("warden.sarif");
+    let run = run_in(&dir, &["check", "--sarif", log_path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&log_path).unwrap()).unwrap();
+
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let text = crate::common::findings(&run.stderr);
+    assert_eq!(results.len(), text.len());
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for (result, (level, number, place)) in results.iter().zip(&text) {
+        let expected = if level == "error" { "error" } else { "warning" };
+        assert_eq!(result["level"], expected);
+        let id = result["ruleId"].as_str().unwrap();
+        assert!(id.starts_with(number.as_str()), "{id} vs {number}");
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], id);
+        let location = &result["locations"][0]["physicalLocation"];
+        let shown = format!(
+            "{}:{}:{}",
+            location["artifactLocation"]["uri"].as_str().unwrap(),
+            location["region"]["startLine"],
+            location["region"]["startColumn"]
+        );
+        assert_eq!(&shown, place);
+    }
+    let root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+}
