@@ -91,6 +91,9 @@ pub fn run(workspace: &Workspace, options: Options) -> Result<Outcome, String> {
         }
         check_package(package, &config, workspace, options, &mut outcome);
     }
+    outcome
+        .diagnostics
+        .sort_by(|a, b| (&a.file, a.place.bytes.start).cmp(&(&b.file, b.place.bytes.start)));
     Ok(outcome)
 }
 
@@ -220,14 +223,16 @@ fn check_fn(
             *count += usize::from(covered);
         }
     }
-    let (mut levels, from) = effective(&coverage, configured);
+    let (mut configured, origin) = configured;
     if options.count_allowed {
+        // Markers and attributes still count: they are decisions in the code.
         for family in Family::ALL {
-            if levels.get(family) == Level::Allow {
-                levels.set(family, Level::Warn);
+            if configured.get(family) == Level::Allow {
+                configured.set(family, Level::Warn);
             }
         }
     }
+    let (levels, from) = effective(&coverage, (configured, origin));
     let on = |family| levels.get(family) != Level::Allow;
     if !Family::ALL.into_iter().any(on) {
         return;

@@ -60,8 +60,9 @@ pub struct Diagnostic {
     pub function: String,
     /// The module it is in (`crate::a`).
     pub module: String,
-    /// The offending code's text, whitespace collapsed: with `function` and `rule`, what a
-    /// baseline recognises it by when lines move.
+    /// The offending code's text, whitespace collapsed, after the related code's when there is
+    /// one (`let g = m.lock().unwrap(); / .await`): with `function` and `rule`, what a baseline
+    /// recognises it by when lines move.
     pub code: String,
 }
 
@@ -104,13 +105,15 @@ impl Diagnostic {
                 notes.push(line.to_owned());
             }
         }
-        let code = cx
-            .text
-            .get(place.bytes.clone())
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let related = finding.note.map(|(span, text)| (Place::of(span), text));
+        let text_at = |place: &Place| {
+            let text = cx.text.get(place.bytes.clone()).unwrap_or_default();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let code = match &related {
+            Some((at, _)) => format!("{} / {}", text_at(at), text_at(&place)),
+            None => text_at(&place),
+        };
         Diagnostic {
             rule: finding.rule,
             level,
@@ -120,7 +123,7 @@ impl Diagnostic {
             headline,
             helps,
             notes,
-            related: finding.note.map(|(span, text)| (Place::of(span), text)),
+            related,
             package: cx.package.to_owned(),
             function: cx.function.to_owned(),
             module: cx.module.to_owned(),

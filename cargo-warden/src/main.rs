@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(message) => {
             let color = std::io::stderr().is_terminal();
-            eprint!("{}", Text::new(color).message(true, &message));
+            eprintln!("{}", Text::new(color).message(true, &message));
             ExitCode::from(2)
         }
     }
@@ -104,7 +104,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
             let line = render::json::skipped(skipped, &plain.skipped(skipped));
             writeln!(out, "{line}").map_err(write_failed)?;
         } else {
-            writeln!(err, "{}", text.skipped(skipped)).map_err(write_failed)?;
+            writeln!(err, "{}\n", text.skipped(skipped)).map_err(write_failed)?;
         }
     }
     for d in &shown {
@@ -112,7 +112,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
             let line = render::json::diagnostic(d, text_of(d), &plain.diagnostic(d, text_of(d)));
             writeln!(out, "{line}").map_err(write_failed)?;
         } else {
-            writeln!(err, "{}", text.diagnostic(d, text_of(d))).map_err(write_failed)?;
+            writeln!(err, "{}\n", text.diagnostic(d, text_of(d))).map_err(write_failed)?;
         }
     }
 
@@ -141,14 +141,15 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         .map_err(write_failed)?;
     } else {
         let mut summary = format!(
-            "warden: {} files checked: {errors} error{}, {warnings} warning{}",
+            "warden: {} file{} checked: {errors} error{}, {warnings} warning{}",
             outcome.sources.len(),
+            plural(outcome.sources.len()),
             plural(errors),
             plural(warnings),
         );
         if !outcome.skipped.is_empty() {
             summary.push_str(&format!(
-                "; {} file(s) or module(s) skipped",
+                "; {} not checked (see above)",
                 outcome.skipped.len()
             ));
         }

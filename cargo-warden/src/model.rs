@@ -300,10 +300,19 @@ fn explain(path: &Path) -> Problem {
         Ok(text) => match syn::parse_file(&text) {
             Err(e) => {
                 let start = e.span().start();
+                // proc-macro2's lexer names no cause; these are the ones it rejects.
+                let cause = match e.to_string().as_str() {
+                    "cannot parse string into token stream" => {
+                        "a delimiter is not closed or not opened, or a literal or character is not \
+                         valid Rust"
+                            .to_owned()
+                    }
+                    other => other.to_owned(),
+                };
                 Problem {
                     path: path.to_path_buf(),
                     line_col: Some((start.line, start.column + 1)),
-                    message: format!("this file does not parse, so it is not checked: {e}"),
+                    message: format!("this file does not parse, so it is not checked: {cause}"),
                 }
             }
             Ok(_) => Problem {

@@ -54,8 +54,9 @@ pub fn render(modules: &[ModuleStats], markdown: bool) -> String {
     let totals = totals(modules);
     let _ = writeln!(
         out,
-        "{} modules, {} async fns, findings: R1 {}, R2 {}, R3 {}, R4 {}; {} modules clean",
+        "{} module{}, {} async fns, findings: R1 {}, R2 {}, R3 {}, R4 {}; {} clean",
         modules.len(),
+        if modules.len() == 1 { "" } else { "s" },
         totals.0,
         totals.1[0],
         totals.1[1],
@@ -107,13 +108,14 @@ fn row(m: &ModuleStats) -> Vec<String> {
     row
 }
 
-/// `Cargo.toml` lines for the families each clean-enough module can deny today.
+/// `Cargo.toml` lines for the families each module can deny today: those without findings that
+/// are at `warn` (a family set to `allow` was turned off on purpose).
 fn suggestions<'a>(modules: impl Iterator<Item = &'a ModuleStats>) -> String {
     let mut out = String::new();
     for m in modules.filter(|m| m.async_fns > 0) {
         let ready: Vec<Family> = Family::ALL
             .into_iter()
-            .filter(|f| m.findings[*f as usize] == 0 && m.levels.get(*f) != Level::Deny)
+            .filter(|f| m.findings[*f as usize] == 0 && m.levels.get(*f) == Level::Warn)
             .collect();
         if ready.is_empty() {
             continue;

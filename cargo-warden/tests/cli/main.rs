@@ -1,4 +1,9 @@
 //! `cargo-warden` run as a user runs it, on the fixture crates in `tests/fixtures/`.
 
+mod baseline;
+mod check;
 mod common;
+mod config;
+mod json;
+mod report;
 mod sarif;
