@@ -143,15 +143,15 @@ fn check_package(
         }
         model.for_each_fn(|site| {
             let source = &model.files[site.file];
-            let (levels, from) = config.levels(&source.path, &site.module);
+            let (levels, from) = config.levels(&source.path, site.module);
             let inline = site.module != source.module;
-            let stats = modules.entry(&krate, &site.module, &files[site.file], inline, levels);
+            let stats = modules.entry(&krate, site.module, &files[site.file], inline, levels);
             let cx = Context {
                 package: &package.name,
                 text: &source.text,
                 file: &files[site.file],
                 function: &site.name,
-                module: &site.module,
+                module: site.module,
             };
             check_fn(&model, site, (levels, from), options, &cx, stats, outcome);
         });

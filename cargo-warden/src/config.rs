@@ -64,7 +64,7 @@ impl Levels {
     }
 
     /// The level of `family`.
-    pub fn get(&self, family: Family) -> Level {
+    pub fn get(self, family: Family) -> Level {
         self.0[family as usize]
     }
 

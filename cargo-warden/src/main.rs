@@ -17,12 +17,13 @@ mod report;
 mod rules;
 mod workspace;
 
-use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 use cli::{CheckArgs, Cli, Color, Command, MessageFormat, ReportArgs, Scope};
 use config::Level;
+use diagnostic::Diagnostic;
 use render::text::Text;
 use workspace::{Selection, Workspace};
 
@@ -70,51 +71,19 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         .iter()
         .map(|d| baseline.as_mut().is_some_and(|b| b.accepts(d)))
         .collect();
-    let shown: Vec<&diagnostic::Diagnostic> = outcome
+    let shown: Vec<&Diagnostic> = outcome
         .diagnostics
         .iter()
         .zip(&accepted)
         .filter(|(_, accepted)| !**accepted)
         .map(|(d, _)| d)
         .collect();
-    let errors = shown.iter().filter(|d| d.level == Level::Deny).count();
-    let warnings = shown.len() - errors;
-    let baselined = accepted.iter().filter(|a| **a).count();
-
-    let texts: HashMap<&str, &str> = outcome
-        .sources
-        .iter()
-        .map(|s| (s.file.as_str(), s.text.as_str()))
-        .collect();
-    let text_of = |d: &diagnostic::Diagnostic| texts.get(d.file.as_str()).copied().unwrap_or("");
-    let json = args.message_format == MessageFormat::Json;
-    let color = !json
-        && match args.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal(),
-        };
-    let text = Text::new(color);
-    let plain = Text::new(false);
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    let write_failed = |e: std::io::Error| format!("cannot write the output: {e}");
-    for skipped in &outcome.skipped {
-        if json {
-            let line = render::json::skipped(skipped, &plain.skipped(skipped));
-            writeln!(out, "{line}").map_err(write_failed)?;
-        } else {
-            writeln!(err, "{}\n", text.skipped(skipped)).map_err(write_failed)?;
-        }
-    }
-    for d in &shown {
-        if json {
-            let line = render::json::diagnostic(d, text_of(d), &plain.diagnostic(d, text_of(d)));
-            writeln!(out, "{line}").map_err(write_failed)?;
-        } else {
-            writeln!(err, "{}\n", text.diagnostic(d, text_of(d))).map_err(write_failed)?;
-        }
-    }
+    let counts = Counts {
+        errors: shown.iter().filter(|d| d.level == Level::Deny).count(),
+        warnings: shown.iter().filter(|d| d.level != Level::Deny).count(),
+        baselined: accepted.iter().filter(|a| **a).count(),
+    };
+    let success = counts.errors == 0 || args.write_baseline.is_some();
 
     if let Some(path) = &args.sarif {
         let findings: Vec<_> = outcome
@@ -130,55 +99,135 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &outcome.diagnostics)?;
     }
-
-    let success = errors == 0 || args.write_baseline.is_some();
-    if json {
-        writeln!(
-            out,
-            "{}",
-            render::json::finished(success, errors, warnings, baselined)
-        )
-        .map_err(write_failed)?;
+    let written = if args.message_format == MessageFormat::Json {
+        print_json(&outcome, &shown, success, &counts)
     } else {
-        let mut summary = format!(
-            "warden: {} file{} checked: {errors} error{}, {warnings} warning{}",
-            outcome.sources.len(),
-            plural(outcome.sources.len()),
-            plural(errors),
-            plural(warnings),
-        );
-        if !outcome.skipped.is_empty() {
-            summary.push_str(&format!(
-                "; {} not checked (see above)",
-                outcome.skipped.len()
-            ));
-        }
-        if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
-            summary.push_str(&format!(
-                "; {baselined} accepted by the baseline `{}`",
-                path.display()
-            ));
-            if b.unused() > 0 {
-                summary.push_str(&format!(
-                    " ({} of its findings are fixed: `--write-baseline` shrinks it)",
-                    b.unused()
-                ));
-            }
-        }
-        if let Some(path) = &args.write_baseline {
-            summary.push_str(&format!(
-                "; wrote {} finding(s) to the baseline `{}`",
-                outcome.diagnostics.len(),
-                path.display()
-            ));
-        }
-        writeln!(err, "{summary}").map_err(write_failed)?;
-    }
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stderr().is_terminal(),
+        };
+        let summary = summary(args, &outcome, baseline.as_ref(), &counts);
+        print_human(&outcome, &shown, color, &summary)
+    };
+    written.map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(if success {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// What a check found, after the baseline.
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    baselined: usize,
+}
+
+/// The text of the file a diagnostic is in.
+fn text_of<'a>(outcome: &'a check::Outcome, d: &Diagnostic) -> &'a str {
+    outcome
+        .sources
+        .iter()
+        .find(|s| s.file == d.file)
+        .map_or("", |s| s.text.as_str())
+}
+
+/// Human output: everything on stderr, like rustc and cargo.
+fn print_human(
+    outcome: &check::Outcome,
+    shown: &[&Diagnostic],
+    color: bool,
+    summary: &str,
+) -> std::io::Result<()> {
+    let text = Text::new(color);
+    let mut err = std::io::stderr().lock();
+    for skipped in &outcome.skipped {
+        writeln!(err, "{}\n", text.skipped(skipped))?;
+    }
+    for d in shown {
+        writeln!(err, "{}\n", text.diagnostic(d, text_of(outcome, d)))?;
+    }
+    writeln!(err, "{summary}")
+}
+
+/// JSON output: one object a line on stdout, the last `build-finished`.
+fn print_json(
+    outcome: &check::Outcome,
+    shown: &[&Diagnostic],
+    success: bool,
+    counts: &Counts,
+) -> std::io::Result<()> {
+    let plain = Text::new(false);
+    let mut out = std::io::stdout().lock();
+    for skipped in &outcome.skipped {
+        writeln!(
+            out,
+            "{}",
+            render::json::skipped(skipped, &plain.skipped(skipped))
+        )?;
+    }
+    for d in shown {
+        let text = text_of(outcome, d);
+        writeln!(
+            out,
+            "{}",
+            render::json::diagnostic(d, text, &plain.diagnostic(d, text))
+        )?;
+    }
+    let finished =
+        render::json::finished(success, counts.errors, counts.warnings, counts.baselined);
+    writeln!(out, "{finished}")
+}
+
+/// The last line of human output.
+fn summary(
+    args: &CheckArgs,
+    outcome: &check::Outcome,
+    baseline: Option<&baseline::Baseline>,
+    counts: &Counts,
+) -> String {
+    let files = outcome.sources.len();
+    let mut summary = format!(
+        "warden: {files} file{} checked: {} error{}, {} warning{}",
+        plural(files),
+        counts.errors,
+        plural(counts.errors),
+        counts.warnings,
+        plural(counts.warnings),
+    );
+    if !outcome.skipped.is_empty() {
+        let _ = write!(
+            summary,
+            "; {} not checked (see above)",
+            outcome.skipped.len()
+        );
+    }
+    if let (Some(b), Some(path)) = (baseline, &args.baseline) {
+        let _ = write!(
+            summary,
+            "; {} accepted by the baseline `{}`",
+            counts.baselined,
+            path.display()
+        );
+        if b.unused() > 0 {
+            let _ = write!(
+                summary,
+                " ({} of its findings are fixed: `--write-baseline` shrinks it)",
+                b.unused()
+            );
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let _ = write!(
+            summary,
+            "; wrote {} finding(s) to the baseline `{}`",
+            outcome.diagnostics.len(),
+            path.display()
+        );
+    }
+    summary
 }
 
 fn run_report(args: &ReportArgs) -> Result<ExitCode, String> {

@@ -82,12 +82,10 @@ impl Crate {
             problems: Vec::new(),
             modules: Vec::new(),
         };
-        let model = match warden_analysis::CrateModel::with_cache(root, Rc::new(FileCache::new())) {
-            Ok(model) => model,
-            Err(_) => {
-                krate.problems.push(explain(root));
-                return krate;
-            }
+        let Ok(model) = warden_analysis::CrateModel::with_cache(root, Rc::new(FileCache::new()))
+        else {
+            krate.problems.push(explain(root));
+            return krate;
         };
         for id in model.all_modules() {
             krate.add_module(&model, id, seen);
@@ -103,23 +101,22 @@ impl Crate {
     ) {
         let module = model.module(id);
         let path = module.file().path.clone();
-        let file = match self.files.iter().position(|f| f.path == path) {
-            Some(file) => file,
-            None => {
-                if !seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
-                    return;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    self.problems.push(explain(&path));
-                    return;
-                };
-                self.files.push(SourceFile {
-                    path: path.clone(),
-                    text,
-                    module: model.module_path(id).join("::"),
-                });
-                self.files.len() - 1
+        let file = if let Some(file) = self.files.iter().position(|f| f.path == path) {
+            file
+        } else {
+            if !seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
+                return;
             }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                self.problems.push(explain(&path));
+                return;
+            };
+            self.files.push(SourceFile {
+                path: path.clone(),
+                text,
+                module: model.module_path(id).join("::"),
+            });
+            self.files.len() - 1
         };
         self.problems.extend(unloaded_children(model, id, &module));
         let mut imports = Imports::default();
@@ -159,7 +156,7 @@ impl Crate {
             for item in entry.module.items() {
                 match item {
                     Item::Fn(f) => {
-                        each(&site(containers.clone(), None, &f.attrs, &f.sig, &f.block))
+                        each(&site(containers.clone(), None, &f.attrs, &f.sig, &f.block));
                     }
                     Item::Impl(imp) => {
                         let mut around = containers.clone();
@@ -182,11 +179,15 @@ impl Crate {
                         let mut around = containers.clone();
                         around.push(&tr.attrs);
                         for member in &tr.items {
-                            if let TraitItem::Fn(f) = member {
-                                if let Some(block) = &f.default {
-                                    let owner = Some(tr.ident.to_string());
-                                    each(&site(around.clone(), owner, &f.attrs, &f.sig, block));
-                                }
+                            if let TraitItem::Fn(syn::TraitItemFn {
+                                attrs,
+                                sig,
+                                default: Some(block),
+                                ..
+                            }) = member
+                            {
+                                let owner = Some(tr.ident.to_string());
+                                each(&site(around.clone(), owner, attrs, sig, block));
                             }
                         }
                     }
@@ -197,6 +198,10 @@ impl Crate {
     }
 
     /// The engine on one fn.
+    #[allow(
+        clippy::unused_self,
+        reason = "the crate's context goes to the engine from here"
+    )]
     pub fn analyze(&self, site: &FnSite<'_>, checks: Checks<'_>) -> Analysis {
         warden_analysis::analyze(
             site.block,

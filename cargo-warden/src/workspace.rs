@@ -53,6 +53,10 @@ impl Target {
 }
 
 #[derive(Deserialize)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the names of `cargo metadata`'s output"
+)]
 struct Metadata {
     packages: Vec<Package>,
     workspace_members: Vec<String>,

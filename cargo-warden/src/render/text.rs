@@ -118,6 +118,10 @@ mod tests {
         let text = "a\nbb cc\ndd\nee\n";
         let (ex, line, offset) = excerpt(text, &[5..7, 8..9]);
         assert_eq!((ex, line, offset), ("bb cc\ndd", 2, 2));
-        assert_eq!(excerpt(text, &[0..1]), ("a", 1, 0));
+        let first_char = 0..1;
+        assert_eq!(
+            excerpt(text, std::slice::from_ref(&first_char)),
+            ("a", 1, 0)
+        );
     }
 }

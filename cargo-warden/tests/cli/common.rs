@@ -41,8 +41,24 @@ pub fn run(name: &str, args: &[&str]) -> Run {
     run_in(&fixture(name), args)
 }
 
-/// A copy of the fixture `name` in a fresh temporary directory, to edit.
-pub fn copy_of(name: &str) -> PathBuf {
+/// A copy of a fixture in a temporary directory, to edit; removed when dropped.
+pub struct Copy(PathBuf);
+
+impl std::ops::Deref for Copy {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A copy of the fixture `name` in a fresh temporary directory.
+pub fn copy_of(name: &str) -> Copy {
     let dir = std::env::temp_dir().join(format!(
         "cargo-warden-{name}-{}-{}",
         std::process::id(),
@@ -50,7 +66,7 @@ pub fn copy_of(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&fixture(name), &dir);
-    dir
+    Copy(dir)
 }
 
 static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -37,7 +37,7 @@ fn sarif_log_is_valid_and_matches_the_findings() {
         assert_eq!(result["level"], expected);
         let id = result["ruleId"].as_str().unwrap();
         assert!(id.starts_with(number.as_str()), "{id} vs {number}");
-        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(rules[index]["id"], id);
         let location = &result["locations"][0]["physicalLocation"];
         let shown = format!(
