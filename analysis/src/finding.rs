@@ -1,9 +1,12 @@
 //! A finding: one broken rule at one place in the user's code, before it becomes an error or a
 //! warning.
 
+use std::rc::Rc;
+
 use proc_macro2::Span;
 
 use crate::rules::Rule;
+use crate::summary::Chain;
 
 /// Whether a finding stops the build (in deny mode) or only warns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,6 +30,8 @@ pub struct Finding {
     pub message: String,
     /// A second place worth showing, such as where a guard was taken.
     pub note: Option<((Span, Span), String)>,
+    /// For R1: the blocking call, and the chain of the crate's fns that leads to it.
+    pub chain: Option<Rc<Chain>>,
 }
 
 impl Finding {
@@ -38,6 +43,7 @@ impl Finding {
             span,
             message,
             note: None,
+            chain: None,
         }
     }
 
@@ -49,7 +55,14 @@ impl Finding {
             span,
             message,
             note: None,
+            chain: None,
         }
+    }
+
+    /// Adds the chain of calls that explains an R1 finding.
+    pub fn with_chain(mut self, chain: Rc<Chain>) -> Self {
+        self.chain = Some(chain);
+        self
     }
 
     /// Adds a second place worth showing, such as where a guard was taken.

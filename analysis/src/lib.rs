@@ -18,10 +18,12 @@ pub mod markers;
 pub mod model;
 pub mod resolve;
 pub mod rules;
+pub mod scope;
 pub mod summary;
 pub mod walk;
 
 pub use finding::{Finding, Severity};
 pub use model::CrateModel;
 pub use rules::Rule;
-pub use walk::{Analysis, Checks, CustomBlocking, analyze};
+pub use scope::Scope;
+pub use walk::{Analysis, Checks, CustomBlocking, analyze, analyze_crate_fn};

@@ -1,21 +1,21 @@
-//! A small resolver for short paths: what `use` items in sight (the annotated module's and the
-//! fn body's) make a name mean, plus the imports a file commonly has, which the macro cannot see.
+//! The `use` items an item carries itself (an annotated `mod`'s, a fn body's): what they make a
+//! short name mean when the crate around the item cannot be read. Nothing is guessed: a name no
+//! `use` in sight binds means nothing here.
 
 use std::collections::HashMap;
 
 use syn::UseTree;
 
-use crate::rules::blocking::{COMMON_IMPORTS, KNOWN_ROOTS};
+use crate::rules::blocking::KNOWN_ROOTS;
 
 /// How sure the resolver is that a path means what it returns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Certainty {
-    /// Written in full (`std::fs::read`) or imported by a `use` the macro saw.
+    /// Written in full (`std::fs::read`), imported by a `use` in sight, or resolved through the
+    /// crate's modules.
     Certain,
-    /// Module-qualified through an import the file probably has (`fs::read`).
-    GuessedModule,
-    /// A bare name the file probably imports (`sleep`).
-    GuessedName,
+    /// One of several glob imports of other crates may provide it.
+    Guessed,
 }
 
 /// `prefix` followed by `name`.
@@ -81,6 +81,11 @@ impl Imports {
         }
     }
 
+    /// The target a local name is bound to by a `use` in sight, as written.
+    pub fn binding(&self, name: &str) -> Option<&[String]> {
+        self.names.get(name).map(Vec::as_slice)
+    }
+
     /// The canonical meanings of a written path, most likely first.
     pub fn resolve(&self, path: &syn::Path) -> Vec<(String, Certainty)> {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -100,34 +105,18 @@ impl Imports {
         if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
             return Vec::new();
         }
-        let mut meanings: Vec<(String, Certainty)> = self
-            .globs
+        let certainty = if self.globs.len() == 1 {
+            Certainty::Certain
+        } else {
+            Certainty::Guessed
+        };
+        self.globs
             .iter()
             .map(|glob| {
-                (
-                    glob.iter()
-                        .chain(&segments)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("::"),
-                    Certainty::Certain,
-                )
+                let full: Vec<String> = glob.iter().chain(&segments).cloned().collect();
+                (full.join("::"), certainty)
             })
-            .collect();
-        if let Some((_, canonical)) = COMMON_IMPORTS.iter().find(|(short, _)| short == first) {
-            let rest: String = segments[1..].iter().fold(String::new(), |mut rest, s| {
-                rest.push_str("::");
-                rest.push_str(s);
-                rest
-            });
-            let certainty = if segments.len() == 1 {
-                Certainty::GuessedName
-            } else {
-                Certainty::GuessedModule
-            };
-            meanings.push((format!("{canonical}{rest}"), certainty));
-        }
-        meanings
+            .collect()
     }
 }
 
@@ -186,16 +175,10 @@ mod tests {
     }
 
     #[test]
-    fn guesses_without_imports() {
+    fn nothing_is_guessed() {
         let i = Imports::default();
-        assert_eq!(
-            first(&i, "thread::sleep"),
-            Some(("std::thread::sleep".into(), Certainty::GuessedModule))
-        );
-        assert_eq!(
-            first(&i, "sleep"),
-            Some(("std::thread::sleep".into(), Certainty::GuessedName))
-        );
+        assert_eq!(first(&i, "thread::sleep"), None);
+        assert_eq!(first(&i, "sleep"), None);
         assert_eq!(first(&i, "crate::fs::read"), None);
         assert_eq!(
             first(&i, "::std::fs::read"),

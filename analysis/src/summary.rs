@@ -20,6 +20,8 @@ pub struct Chain {
     pub call: String,
     /// `src/config.rs:14`.
     pub at: String,
+    /// The non-blocking replacement of the blocking API at the end of the chain.
+    pub fix: &'static str,
     /// When the call is to another fn of the crate, why that one blocks.
     pub next: Option<std::rc::Rc<Chain>>,
 }

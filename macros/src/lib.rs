@@ -2,6 +2,7 @@
 
 mod args;
 mod attribute;
+mod context;
 mod expand;
 mod markers;
 mod report;

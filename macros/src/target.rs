@@ -8,15 +8,15 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
-use warden_analysis::resolve::Imports;
+use warden_analysis::Scope;
 
 /// One fn the attribute applies to, borrowed mutably so expansion can rewrite it in place.
 pub(crate) struct FnItem<'a> {
     pub(crate) attrs: &'a mut Vec<Attribute>,
     pub(crate) sig: &'a mut Signature,
     pub(crate) block: &'a mut Block,
-    /// The `use` items in sight of the fn (of its module, when the attribute is on a `mod`).
-    pub(crate) imports: &'a Imports,
+    /// What the fn can see: the crate around it, or the item alone.
+    pub(crate) scope: &'a Scope,
 }
 
 impl FnItem<'_> {
@@ -30,25 +30,25 @@ impl FnItem<'_> {
 pub(crate) fn for_each_fn(
     item: &mut Item,
     attribute: &str,
+    scope: &Scope,
     each: &mut dyn FnMut(&mut FnItem<'_>),
 ) -> syn::Result<()> {
-    let imports = Imports::default();
     match item {
         Item::Fn(f) => {
             each(&mut FnItem {
                 attrs: &mut f.attrs,
                 sig: &mut f.sig,
                 block: &mut f.block,
-                imports: &imports,
+                scope,
             });
             Ok(())
         }
         Item::Impl(_) | Item::Trait(_) => {
-            walk_container(item, attribute, &imports, each);
+            walk_container(item, attribute, scope, each);
             Ok(())
         }
         Item::Mod(m) if m.content.is_some() => {
-            walk_container(item, attribute, &imports, each);
+            walk_container(item, attribute, scope, each);
             Ok(())
         }
         Item::Mod(m) => Err(syn::Error::new(
@@ -74,7 +74,7 @@ pub(crate) fn for_each_fn(
 fn walk_container(
     item: &mut Item,
     attribute: &str,
-    outer: &Imports,
+    outer: &Scope,
     each: &mut dyn FnMut(&mut FnItem<'_>),
 ) {
     match item {
@@ -83,10 +83,11 @@ fn walk_container(
                 attrs: &mut f.attrs,
                 sig: &mut f.sig,
                 block: &mut f.block,
-                imports: outer,
+                scope: outer,
             });
         }
         Item::Impl(imp) if !carries(&imp.attrs, attribute) => {
+            let inner = outer.enter_impl(imp);
             for member in &mut imp.items {
                 if let ImplItem::Fn(f) = member {
                     if !carries(&f.attrs, attribute) {
@@ -94,13 +95,14 @@ fn walk_container(
                             attrs: &mut f.attrs,
                             sig: &mut f.sig,
                             block: &mut f.block,
-                            imports: outer,
+                            scope: &inner,
                         });
                     }
                 }
             }
         }
         Item::Trait(tr) if !carries(&tr.attrs, attribute) => {
+            let inner = outer.enter_trait();
             for member in &mut tr.items {
                 if let TraitItem::Fn(f) = member {
                     if let (Some(block), false) = (&mut f.default, carries(&f.attrs, attribute)) {
@@ -108,18 +110,17 @@ fn walk_container(
                             attrs: &mut f.attrs,
                             sig: &mut f.sig,
                             block,
-                            imports: outer,
+                            scope: &inner,
                         });
                     }
                 }
             }
         }
         Item::Mod(m) if !carries(&m.attrs, attribute) => {
+            let inner = outer.enter_mod(m);
             if let Some((_, items)) = &mut m.content {
-                let mut imports = outer.clone();
-                imports.add_items(items.iter());
-                for inner in items {
-                    walk_container(inner, attribute, &imports, each);
+                for item in items {
+                    walk_container(item, attribute, &inner, each);
                 }
             }
         }

@@ -17,7 +17,7 @@ mod files;
 mod locate;
 mod resolve;
 mod tree;
-mod types;
+pub(crate) mod types;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -27,7 +27,8 @@ use std::rc::Rc;
 use syn::{ImplItem, Item};
 
 pub use files::{FileCache, ParsedFile};
-pub use locate::ItemHint;
+pub use locate::{ItemHint, Location, self_type_name};
+pub(crate) use resolve::Ns;
 pub use resolve::Resolved;
 pub use types::{Ty, TyName};
 

@@ -1,9 +1,11 @@
 //! R1: the blocking APIs, one line each: what blocks, why, and what to use instead.
 //!
 //! Adding an API is adding a line to [`BLOCKING`]. Paths are the canonical paths after `use`
-//! resolution; methods are matched by name and argument count, because a macro sees no types.
+//! resolution. A method is either one whose name exists only on blocking APIs (`blocking_recv`),
+//! flagged on any receiver, or a method of named types (`Receiver::recv`), flagged only where the
+//! receiver's type is known to be one of them: a user type with a `recv` method is never flagged.
 
-/// How a blocking API is recognised in the tokens of a call.
+/// How a blocking API is recognised in a call.
 #[derive(Clone, Copy, Debug)]
 pub enum Api {
     /// A fn or associated fn at this canonical path.
@@ -12,25 +14,19 @@ pub enum Api {
     ModuleFns(&'static str),
     /// Every call below this path (`reqwest::blocking::get`, `reqwest::blocking::Client::new`).
     Below(&'static str),
-    /// A method taking one of these argument counts. `certain`: the name exists only on blocking
-    /// APIs (`blocking_recv`), so it is flagged wherever it is called; otherwise only where its
-    /// result is used as a value: never where it is awaited or passed on as a future, nor where
-    /// it is a step of a method chain (`Builder::new().wait(d).build()`).
-    Method {
+    /// A method whose name exists only on blocking APIs, taking one of these argument counts.
+    Named {
         /// The method name.
         name: &'static str,
         /// The argument counts it takes.
         args: &'static [usize],
-        /// Whether the name exists only on blocking APIs.
-        certain: bool,
     },
-    /// A method called on a value built by the constructor `root` in the same expression, such as
-    /// `Command::new("ls").output()`.
-    MethodOn {
-        /// The method name.
-        name: &'static str,
-        /// The canonical path of the constructor.
-        root: &'static str,
+    /// Methods of these types (canonical paths), flagged where the receiver is known to be one.
+    Typed {
+        /// The types.
+        types: &'static [&'static str],
+        /// The method names.
+        names: &'static [&'static str],
     },
 }
 
@@ -68,6 +64,23 @@ const USE_TOKIO_PROCESS: &str = "use `tokio::process::Command` and await it";
 const USE_AWAIT: &str = "`.await` the future instead";
 const USE_ASYNC_CHANNEL: &str = "use `tokio::sync::mpsc` (bounded) and `.recv().await`";
 
+const RECEIVERS: &[&str] = &[
+    "std::sync::mpsc::Receiver",
+    "crossbeam_channel::Receiver",
+    "flume::Receiver",
+];
+const STDIN_TYPES: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
+const PATHS: &[&str] = &["std::path::Path", "std::path::PathBuf"];
+const IO_METHODS: &[&str] = &[
+    "read",
+    "write",
+    "read_exact",
+    "write_all",
+    "read_to_end",
+    "read_to_string",
+    "flush",
+];
+
 /// The blocking APIs `#[no_blocking]` knows.
 pub const BLOCKING: &[BlockingApi] = &[
     api(
@@ -80,12 +93,29 @@ pub const BLOCKING: &[BlockingApi] = &[
     api(Api::Path("std::fs::File::create"), FS, USE_TOKIO_FS),
     api(Api::Path("std::fs::File::create_new"), FS, USE_TOKIO_FS),
     api(
-        Api::MethodOn {
-            name: "open",
-            root: "std::fs::OpenOptions::new",
-        },
+        typed(&["std::fs::OpenOptions"], &["open"]),
         FS,
         "use `tokio::fs::OpenOptions` and await `.open(path)`",
+    ),
+    api(typed(&["std::fs::File"], IO_METHODS), FS, USE_TOKIO_FS),
+    api(
+        typed(
+            PATHS,
+            &[
+                "exists",
+                "try_exists",
+                "is_file",
+                "is_dir",
+                "is_symlink",
+                "metadata",
+                "symlink_metadata",
+                "canonicalize",
+                "read_dir",
+                "read_link",
+            ],
+        ),
+        "asks the file system synchronously",
+        "use `tokio::fs::try_exists(path).await` or `tokio::fs::metadata(path).await`",
     ),
     api(
         Api::Path("std::net::TcpStream::connect"),
@@ -100,98 +130,46 @@ pub const BLOCKING: &[BlockingApi] = &[
     api(Api::Path("std::net::TcpListener::bind"), NET, USE_TOKIO_NET),
     api(Api::Path("std::net::UdpSocket::bind"), NET, USE_TOKIO_NET),
     api(
-        Api::Method {
-            name: "accept",
-            args: &[0],
-            certain: false,
-        },
-        NET,
-        "use `tokio::net::TcpListener` and `.accept().await`",
-    ),
-    api(
-        Api::Method {
-            name: "incoming",
-            args: &[0],
-            certain: false,
-        },
+        typed(&["std::net::TcpListener"], &["accept", "incoming"]),
         NET,
         "use `tokio::net::TcpListener` and loop on `.accept().await`",
     ),
     api(
-        Api::Method {
-            name: "send_to",
-            args: &[2],
-            certain: false,
-        },
+        typed(
+            &["std::net::UdpSocket"],
+            &["send_to", "recv_from", "send", "recv", "peek", "peek_from"],
+        ),
         NET,
-        "use `tokio::net::UdpSocket` and `.send_to(..).await`",
+        "use `tokio::net::UdpSocket` and await its methods",
     ),
     api(
-        Api::Method {
-            name: "recv_from",
-            args: &[1],
-            certain: false,
-        },
+        typed(&["std::net::TcpStream"], IO_METHODS),
         NET,
-        "use `tokio::net::UdpSocket` and `.recv_from(..).await`",
+        USE_TOKIO_NET,
     ),
     api(
-        Api::MethodOn {
-            name: "output",
-            root: "std::process::Command::new",
-        },
+        typed(&["std::process::Command"], &["output", "status"]),
         PROCESS,
         USE_TOKIO_PROCESS,
     ),
     api(
-        Api::MethodOn {
-            name: "status",
-            root: "std::process::Command::new",
-        },
+        typed(&["std::process::Child"], &["wait", "wait_with_output"]),
         PROCESS,
         USE_TOKIO_PROCESS,
     ),
     api(
-        Api::Method {
-            name: "wait_with_output",
-            args: &[0],
-            certain: false,
-        },
-        PROCESS,
-        USE_TOKIO_PROCESS,
-    ),
-    api(
-        Api::MethodOn {
-            name: "read_to_string",
-            root: "std::io::stdin",
-        },
+        typed(
+            STDIN_TYPES,
+            &[
+                "read_line",
+                "lines",
+                "lock",
+                "read_to_string",
+                "read_to_end",
+            ],
+        ),
         STDIN,
-        "use `tokio::io::stdin()` with `AsyncReadExt`",
-    ),
-    api(
-        Api::MethodOn {
-            name: "lines",
-            root: "std::io::stdin",
-        },
-        STDIN,
-        "use `tokio::io::BufReader::new(tokio::io::stdin()).lines()`",
-    ),
-    api(
-        Api::MethodOn {
-            name: "lock",
-            root: "std::io::stdin",
-        },
-        STDIN,
-        "use `tokio::io::stdin()`",
-    ),
-    api(
-        Api::Method {
-            name: "read_line",
-            args: &[1],
-            certain: false,
-        },
-        STDIN,
-        "use `tokio::io::AsyncBufReadExt::read_line(..).await`",
+        "use `tokio::io::stdin()` with `AsyncBufReadExt`",
     ),
     api(
         Api::Path("futures::executor::block_on"),
@@ -199,113 +177,65 @@ pub const BLOCKING: &[BlockingApi] = &[
         USE_AWAIT,
     ),
     api(Api::Path("futures_executor::block_on"), BLOCK_ON, USE_AWAIT),
+    api(named("block_on", &[1]), BLOCK_ON, USE_AWAIT),
     api(
-        Api::Method {
-            name: "block_on",
-            args: &[1],
-            certain: true,
-        },
-        BLOCK_ON,
-        USE_AWAIT,
-    ),
-    api(
-        Api::Method {
-            name: "blocking_recv",
-            args: &[0],
-            certain: true,
-        },
+        named("blocking_recv", &[0]),
         TOKIO_BLOCKING,
         "use `.recv().await`",
     ),
     api(
-        Api::Method {
-            name: "blocking_send",
-            args: &[1],
-            certain: true,
-        },
+        named("blocking_send", &[1]),
         TOKIO_BLOCKING,
         "use `.send(value).await`",
     ),
     api(
-        Api::Method {
-            name: "blocking_lock",
-            args: &[0],
-            certain: true,
-        },
+        named("blocking_lock", &[0]),
         TOKIO_BLOCKING,
         "use `.lock().await`",
     ),
     api(
-        Api::Method {
-            name: "blocking_read",
-            args: &[0],
-            certain: true,
-        },
+        named("blocking_read", &[0]),
         TOKIO_BLOCKING,
         "use `.read().await`",
     ),
     api(
-        Api::Method {
-            name: "blocking_write",
-            args: &[0],
-            certain: true,
-        },
+        named("blocking_write", &[0]),
         TOKIO_BLOCKING,
         "use `.write().await`",
     ),
     api(
-        Api::Method {
-            name: "recv",
-            args: &[0],
-            certain: false,
-        },
+        typed(
+            RECEIVERS,
+            &["recv", "recv_timeout", "recv_deadline", "iter"],
+        ),
         SYNC_WAIT,
         USE_ASYNC_CHANNEL,
     ),
     api(
-        Api::Method {
-            name: "recv_timeout",
-            args: &[1],
-            certain: false,
-        },
+        typed(&["std::sync::mpsc::SyncSender"], &["send"]),
         SYNC_WAIT,
-        "use `tokio::time::timeout(d, rx.recv()).await` on a tokio channel",
+        "use `tokio::sync::mpsc::Sender` and `.send(value).await`",
     ),
     api(
-        Api::Method {
-            name: "join",
-            args: &[0],
-            certain: false,
-        },
+        typed(
+            &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
+            &["join"],
+        ),
         SYNC_WAIT,
         "`.await` a `tokio::task::JoinHandle` (from `tokio::task::spawn_blocking`) instead of joining a thread",
     ),
     api(
-        Api::Method {
-            name: "wait",
-            args: &[0, 1],
-            certain: false,
-        },
-        "parks the thread until another thread signals it or a child process exits",
-        "use `tokio::sync::Notify`, `tokio::sync::Barrier` or `tokio::process::Child::wait().await`",
-    ),
-    api(
-        Api::Method {
-            name: "wait_timeout",
-            args: &[2],
-            certain: false,
-        },
-        SYNC_WAIT,
-        "use `tokio::sync::Notify` with `tokio::time::timeout`",
-    ),
-    api(
-        Api::Method {
-            name: "wait_while",
-            args: &[2],
-            certain: false,
-        },
+        typed(
+            &["std::sync::Condvar"],
+            &["wait", "wait_timeout", "wait_while", "wait_timeout_while"],
+        ),
         SYNC_WAIT,
         "use `tokio::sync::Notify` or `tokio::sync::watch`",
+    ),
+    api(
+        typed(&["std::sync::Barrier"], &["wait"]),
+        SYNC_WAIT,
+        "use `tokio::sync::Barrier` and `.wait().await`",
     ),
     api(
         Api::Below("reqwest::blocking"),
@@ -314,32 +244,17 @@ pub const BLOCKING: &[BlockingApi] = &[
     ),
 ];
 
+const fn named(name: &'static str, args: &'static [usize]) -> Api {
+    Api::Named { name, args }
+}
+
+const fn typed(types: &'static [&'static str], names: &'static [&'static str]) -> Api {
+    Api::Typed { types, names }
+}
+
 const fn api(api: Api, why: &'static str, fix: &'static str) -> BlockingApi {
     BlockingApi { api, why, fix }
 }
-
-/// Short names a file commonly imports, assumed when the macro cannot see the file's `use`
-/// items. Calls resolved through a guess are flagged only where the result is clearly not a
-/// future (not awaited, not passed on), so `use tokio::fs; fs::read(p).await` stays clean.
-pub const COMMON_IMPORTS: &[(&str, &str)] = &[
-    ("thread", "std::thread"),
-    ("fs", "std::fs"),
-    ("net", "std::net"),
-    ("io", "std::io"),
-    ("process", "std::process"),
-    ("mpsc", "std::sync::mpsc"),
-    ("executor", "futures::executor"),
-    ("File", "std::fs::File"),
-    ("OpenOptions", "std::fs::OpenOptions"),
-    ("TcpStream", "std::net::TcpStream"),
-    ("TcpListener", "std::net::TcpListener"),
-    ("UdpSocket", "std::net::UdpSocket"),
-    ("Command", "std::process::Command"),
-    ("stdin", "std::io::stdin"),
-    ("sleep", "std::thread::sleep"),
-    ("block_on", "futures::executor::block_on"),
-    ("read_to_string", "std::fs::read_to_string"),
-];
 
 /// Crate roots whose paths are taken as written: a path starting with one of these is the API.
 pub const KNOWN_ROOTS: &[&str] = &[
@@ -378,33 +293,27 @@ pub fn by_path(path: &str) -> Option<&'static BlockingApi> {
         Api::Below(prefix) => path
             .strip_prefix(prefix)
             .is_some_and(|rest| rest.starts_with("::")),
-        Api::Method { .. } | Api::MethodOn { .. } => false,
+        Api::Named { .. } | Api::Typed { .. } => false,
     })
 }
 
-/// The blocking method with this name and argument count, if any.
-pub fn by_method(name: &str, args: usize) -> Option<&'static BlockingApi> {
+/// The blocking method whose name alone says it blocks, with this argument count.
+pub fn by_name(name: &str, args: usize) -> Option<&'static BlockingApi> {
     BLOCKING.iter().find(|entry| match entry.api {
-        Api::Method {
+        Api::Named {
             name: n,
             args: counts,
-            ..
         } => n == name && counts.contains(&args),
         _ => false,
     })
 }
 
-/// The blocking method called on a value made by `root` (a canonical constructor path).
-pub fn by_method_on(name: &str, root: &str) -> Option<&'static BlockingApi> {
+/// The blocking method `name` of the type at canonical path `ty`.
+pub fn by_typed_method(ty: &str, name: &str) -> Option<&'static BlockingApi> {
     BLOCKING.iter().find(|entry| match entry.api {
-        Api::MethodOn { name: n, root: r } => n == name && r == root,
+        Api::Typed { types, names } => types.contains(&ty) && names.contains(&name),
         _ => false,
     })
-}
-
-/// True for a method that exists only on blocking APIs.
-pub fn is_certain(entry: &BlockingApi) -> bool {
-    matches!(entry.api, Api::Method { certain: true, .. })
 }
 
 #[cfg(test)]
@@ -428,12 +337,14 @@ mod tests {
     }
 
     #[test]
-    fn methods_match_on_arity() {
-        assert!(by_method("join", 0).is_some());
+    fn methods_match_on_their_type() {
+        assert!(by_typed_method("std::thread::JoinHandle", "join").is_some());
+        assert!(by_typed_method("std::path::PathBuf", "join").is_none());
+        assert!(by_typed_method("std::path::Path", "exists").is_some());
         assert!(
-            by_method("join", 1).is_none(),
-            "Path::join and slice join take an argument"
+            by_name("join", 0).is_none(),
+            "a name shared with other APIs"
         );
-        assert!(by_method("blocking_recv", 0).is_some_and(is_certain));
+        assert!(by_name("blocking_recv", 0).is_some());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod blocking;
 pub mod tasks;
+pub mod types;
 
 /// A rule of ../shared/rules/async-concurrency-patterns.md that warden enforces.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

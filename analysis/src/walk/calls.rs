@@ -1,14 +1,18 @@
 //! R1: judging calls and method calls against the blocking-API table.
 
+use std::rc::Rc;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprCall, ExprMethodCall};
 
 use super::{Context, Position, Walker};
 use crate::finding::Finding;
+use crate::model::{Resolved, Ty, TyName};
 use crate::resolve::Certainty;
 use crate::rules::Rule;
 use crate::rules::blocking::{self, ALLOW, BlockingApi, OFFLOAD, OFFLOADING_CALLS};
+use crate::summary::Chain;
 
 /// Methods whose receiver is a `Result` or `Option`: the receiver is not a future.
 const UNWRAPPING: &[&str] = &[
@@ -28,8 +32,8 @@ const UNWRAPPING: &[&str] = &[
 pub struct CustomBlocking {
     /// Fn paths, matched on their trailing segments.
     paths: Vec<Vec<String>>,
-    /// Method names, from paths of the form `Type::method`.
-    methods: Vec<String>,
+    /// Methods, from paths of the form `Type::method`: the type's name and the method's.
+    methods: Vec<(String, String)>,
 }
 
 impl CustomBlocking {
@@ -41,11 +45,23 @@ impl CustomBlocking {
             let is_method = segments.len() >= 2
                 && segments[segments.len() - 2].starts_with(|c: char| c.is_ascii_uppercase());
             if is_method {
-                custom.methods.push(segments[segments.len() - 1].clone());
+                custom.methods.push((
+                    segments[segments.len() - 2].clone(),
+                    segments[segments.len() - 1].clone(),
+                ));
             }
             custom.paths.push(segments);
         }
         custom
+    }
+
+    /// The list as one string, to key the summaries that depend on it.
+    pub(crate) fn key(&self) -> String {
+        self.paths
+            .iter()
+            .map(|p| p.join("::"))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// True when the written call path names one of the user's APIs: the shorter of the two is
@@ -56,6 +72,25 @@ impl CustomBlocking {
             let n = declared.len().min(written.len());
             n > 0 && declared[declared.len() - n..] == written[written.len() - n..]
         })
+    }
+
+    /// True when `Type::method` is listed and the receiver is known to be a `Type`.
+    fn matches_method(&self, receiver: Option<&Ty>, method: &str) -> bool {
+        let Some(name) = receiver.and_then(type_name) else {
+            return false;
+        };
+        self.methods
+            .iter()
+            .any(|(ty, m)| m == method && *ty == name)
+    }
+}
+
+/// The last segment of a type's name (`SyncClient` for `crate::db::SyncClient`).
+fn type_name(ty: &Ty) -> Option<String> {
+    match &ty.name {
+        TyName::External(path) => path.rsplit("::").next().map(str::to_owned),
+        TyName::Crate(key) => Some(key.name.clone()),
+        TyName::Tuple => None,
     }
 }
 
@@ -132,73 +167,71 @@ impl Walker<'_> {
     }
 
     fn receiver_is_thread_builder(&self, call: &ExprMethodCall) -> bool {
-        self.chain_root(&call.receiver)
-            .is_some_and(|(root, _)| root.starts_with("std::thread::Builder::"))
+        self.type_of(&call.receiver)
+            .is_some_and(|ty| ty.path() == Some("std::thread::Builder"))
     }
 
     fn judge_call(&mut self, call: &ExprCall, path: &syn::Path, position: Position) {
-        if position == Position::Awaited {
-            return;
+        if path
+            .get_ident()
+            .is_some_and(|name| self.is_local(&name.to_string()))
+        {
+            return; // a closure or fn pointer bound in the body
         }
         let written: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let shown = written.join("::");
         let span = (call.func.span(), call.paren_token.span.close());
-        for (full, certainty) in self.imports.resolve(path) {
+        let meaning = self.imports.meaning(path);
+        if let Some((Resolved::External(full), certainty)) = &meaning {
+            let full = crate::model::types::canonical(&full.clone());
             if let Some(api) = blocking::by_path(&full) {
-                if flags(certainty, position) {
-                    self.report_blocking(span, &written.join("::"), &full, api);
+                if *certainty == Certainty::Certain && position != Position::Awaited {
+                    self.report_blocking(span, &shown, &full, api);
                 }
                 return;
             }
         }
         if self.checks.custom.matches_path(&written) {
-            self.report_custom(span, &written.join("::"));
+            self.report_custom(span, &shown);
+            return;
+        }
+        let crate_fn = match meaning {
+            Some((Resolved::Fn(id), _)) => Some(id),
+            Some((Resolved::Assoc(key, name), _)) => {
+                self.imports.model().and_then(|m| m.assoc_fn(&key, &name))
+            }
+            _ => None,
+        };
+        if let Some(id) = crate_fn {
+            self.judge_crate_fn(id, span, &format!("{shown}()"));
         }
     }
 
     fn judge_method(&mut self, call: &ExprMethodCall, position: Position) {
-        if position == Position::Awaited {
-            return;
-        }
         let name = call.method.to_string();
         let span = (call.method.span(), call.paren_token.span.close());
         let shown = format!(".{name}()");
-        if let Some((root, certainty)) = self.chain_root(&call.receiver) {
-            if let Some(api) = blocking::by_method_on(&name, &root) {
-                if flags(certainty, position) {
-                    self.report_blocking(span, &method_on(&root, &name), "", api);
-                }
-                return;
-            }
-        }
-        if let Some(api) = blocking::by_method(&name, call.args.len()) {
-            // A name shared with other APIs is flagged only where its value is used directly:
-            // not passed on, and not the receiver of a further method (a builder step).
-            if blocking::is_certain(api)
-                || !matches!(position, Position::Argument | Position::Receiver)
-            {
+        if let Some(api) = blocking::by_name(&name, call.args.len()) {
+            if position != Position::Awaited {
                 self.report_blocking(span, &shown, "", api);
             }
             return;
         }
-        if self.checks.custom.methods.contains(&name) {
-            self.report_custom(span, &shown);
-        }
-    }
-
-    /// The canonical path of the constructor a method chain starts from, and how sure that is:
-    /// `Command::new("ls").arg("-l")` → `std::process::Command::new`.
-    fn chain_root(&self, mut expr: &Expr) -> Option<(String, Certainty)> {
-        loop {
-            match expr {
-                Expr::MethodCall(m) => expr = &m.receiver,
-                Expr::Call(call) => {
-                    let Expr::Path(p) = &*call.func else {
-                        return None;
-                    };
-                    return self.imports.resolve(&p.path).into_iter().next();
+        let receiver = self.type_of(&call.receiver).map(Ty::deref_pointers);
+        if let Some(ty) = receiver.as_ref().and_then(Ty::path) {
+            if let Some(api) = blocking::by_typed_method(ty, &name) {
+                if position != Position::Awaited {
+                    self.report_blocking(span, &shown, &format!("{ty}::{name}"), api);
                 }
-                _ => return None,
+                return;
             }
+        }
+        if self.checks.custom.matches_method(receiver.as_ref(), &name) {
+            self.report_custom(span, &shown);
+            return;
+        }
+        if let Some(id) = self.crate_method(receiver.as_ref(), &name) {
+            self.judge_crate_fn(id, span, &shown);
         }
     }
 
@@ -221,8 +254,14 @@ impl Walker<'_> {
             why = api.why,
             fix = api.fix,
         );
+        let chain = Chain {
+            call: if full.is_empty() { written } else { full }.to_owned(),
+            at: self.at(span.0),
+            fix: api.fix,
+            next: None,
+        };
         self.findings
-            .push(Finding::error(Rule::BlockingCall, span, message));
+            .push(Finding::error(Rule::BlockingCall, span, message).with_chain(Rc::new(chain)));
     }
 
     fn report_custom(&mut self, span: (Span, Span), written: &str) {
@@ -231,27 +270,13 @@ impl Walker<'_> {
              help: {OFFLOAD}\n\
              note: {ALLOW}"
         );
+        let chain = Chain {
+            call: written.to_owned(),
+            at: self.at(span.0),
+            fix: "call its non-blocking counterpart",
+            next: None,
+        };
         self.findings
-            .push(Finding::error(Rule::BlockingCall, span, message));
-    }
-}
-
-/// How a method on a constructed value is shown: `Command::output` for a value from
-/// `std::process::Command::new`, `stdin().lines()` for one from the fn `std::io::stdin`.
-fn method_on(root: &str, method: &str) -> String {
-    let mut segments = root.rsplit("::");
-    let constructor = segments.next().unwrap_or(root);
-    match segments.next() {
-        Some(ty) if ty.starts_with(|c: char| c.is_ascii_uppercase()) => format!("{ty}::{method}"),
-        _ => format!("{constructor}().{method}()"),
-    }
-}
-
-/// Whether a call resolved with `certainty` is flagged where its value is used at `position`.
-fn flags(certainty: Certainty, position: Position) -> bool {
-    match certainty {
-        Certainty::Certain => position != Position::Awaited,
-        Certainty::GuessedModule => !matches!(position, Position::Awaited | Position::Argument),
-        Certainty::GuessedName => matches!(position, Position::Statement | Position::Unwrapped),
+            .push(Finding::error(Rule::BlockingCall, span, message).with_chain(Rc::new(chain)));
     }
 }

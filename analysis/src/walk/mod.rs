@@ -4,20 +4,23 @@
 //! fn body, an `async` block, a sync closure called inline from those) or elsewhere (a sync fn
 //! body, a closure handed to `spawn_blocking`, a nested item), and how the value of each call is
 //! used (awaited, passed on, discarded, unwrapped), which tells a future from a blocking call when
-//! no types are known. Rule knowledge lives in `crate::rules`; judging calls in `calls`, lock
-//! guards in `guards`, macro arguments in `macros`.
+//! no types are known. Rule knowledge lives in `crate::rules`; judging calls in `calls`, calls
+//! into the crate's own fns in `crate_fns`, lock guards in `guards`, macro arguments in `macros`,
+//! the types of values in `types`.
 
 mod calls;
+mod crate_fns;
 mod guards;
 mod macros;
 mod tasks;
+mod types;
 
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Local, Stmt};
 
 use crate::finding::Finding;
 use crate::markers;
-use crate::resolve::Imports;
+use crate::scope::Scope;
 
 pub use calls::CustomBlocking;
 
@@ -45,25 +48,16 @@ pub struct Analysis {
     pub has_async_code: bool,
 }
 
-/// Walks the body of a fn (`is_async`: of an `async fn`) with the imports in sight.
-pub fn analyze(body: &Block, is_async: bool, imports: &Imports, checks: Checks<'_>) -> Analysis {
-    let mut imports = imports.clone();
-    collect_uses(body, &mut imports);
-    let mut walker = Walker {
-        imports,
-        checks,
-        context: if is_async {
-            Context::Async
-        } else {
-            Context::Sync
-        },
-        position: Position::Value,
-        guards: guards::Tracker::default(),
-        findings: Vec::new(),
-        has_async_code: is_async,
-        loop_depth: 0,
-        handles: Vec::new(),
+/// Walks the body of a fn (`is_async`: of an `async fn`) in `scope` (the crate around it, or the
+/// item alone; [`Scope::with_params`] adds the fn's parameters).
+pub fn analyze(body: &Block, is_async: bool, scope: &Scope, checks: Checks<'_>) -> Analysis {
+    let context = if is_async {
+        Context::Async
+    } else {
+        Context::Sync
     };
+    let mut walker = Walker::new(scope, checks, context, None);
+    collect_uses(body, &mut walker.imports);
     walker.visit_block(body);
     Analysis {
         findings: walker.findings,
@@ -72,11 +66,11 @@ pub fn analyze(body: &Block, is_async: bool, imports: &Imports, checks: Checks<'
 }
 
 /// Adds the `use` items anywhere in the body: they are in scope for the code the walker judges.
-fn collect_uses(body: &Block, imports: &mut Imports) {
-    struct Uses<'a>(&'a mut Imports);
+fn collect_uses(body: &Block, imports: &mut Scope) {
+    struct Uses<'a>(&'a mut Scope);
     impl<'ast> Visit<'ast> for Uses<'_> {
         fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-            self.0.add(&item.tree);
+            self.0.add_use(&item.tree);
         }
         fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
     }
@@ -112,7 +106,8 @@ enum Position {
 }
 
 struct Walker<'a> {
-    imports: Imports,
+    /// What the code can see (named `imports` for what most lookups ask of it).
+    imports: Scope,
     checks: Checks<'a>,
     context: Context,
     /// How the parent uses the next expression; read and reset by `visit_expr`.
@@ -124,9 +119,51 @@ struct Walker<'a> {
     loop_depth: usize,
     /// Names bound to spawned tasks' handles.
     handles: Vec<syn::Ident>,
+    /// Bindings of the body and their types, where known.
+    locals: types::Locals,
+    /// When summarising a sync fn of the crate: its file as messages show it. Only the code that
+    /// runs when the fn is called counts then, not its `async` blocks.
+    summary_of: Option<String>,
+}
+
+impl<'a> Walker<'a> {
+    fn new(
+        scope: &Scope,
+        checks: Checks<'a>,
+        context: Context,
+        summary_of: Option<String>,
+    ) -> Self {
+        Walker {
+            imports: scope.clone(),
+            checks,
+            context,
+            position: Position::Value,
+            guards: guards::Tracker::default(),
+            findings: Vec::new(),
+            has_async_code: context == Context::Async,
+            loop_depth: 0,
+            handles: Vec::new(),
+            locals: types::Locals::default(),
+            summary_of,
+        }
+    }
 }
 
 impl Walker<'_> {
+    /// Walks `walk` with the names of `pats` bound (of unknown type) in a block of their own.
+    fn with_bindings<'p>(
+        &mut self,
+        pats: impl IntoIterator<Item = &'p syn::Pat>,
+        walk: impl FnOnce(&mut Self),
+    ) {
+        self.locals.enter();
+        for pat in pats {
+            self.bind_pattern(pat, None);
+        }
+        walk(self);
+        self.locals.leave();
+    }
+
     fn visit_in(&mut self, position: Position, expr: &Expr) {
         self.position = position;
         self.visit_expr(expr);
@@ -149,9 +186,11 @@ impl Walker<'_> {
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_block(&mut self, block: &'ast Block) {
         self.guards.enter_block();
+        self.locals.enter();
         for stmt in &block.stmts {
             self.visit_stmt(stmt);
         }
+        self.locals.leave();
         self.guards.leave_block();
     }
 
@@ -179,7 +218,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
+        let ty = local
+            .init
+            .as_ref()
+            .and_then(|init| self.type_of(&init.expr));
         if markers::is_allowed(&local.attrs) {
+            self.bind_pattern(&local.pat, ty);
             return;
         }
         if let Some(init) = &local.init {
@@ -188,6 +232,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_in(Position::Value, diverge);
             }
         }
+        self.bind_pattern(&local.pat, ty);
         if self.checks.guards && self.in_async() {
             self.take_guard(local);
         }
@@ -216,17 +261,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_in(Position::Value, &e.expr);
                 self.with_scrutinee_guard(Some(&e.expr), "match", |w| {
                     for arm in &e.arms {
-                        if let Some((_, guard)) = &arm.guard {
-                            w.visit_in(Position::Value, guard);
-                        }
-                        w.visit_in(Position::Value, &arm.body);
+                        w.with_bindings([&arm.pat], |w| {
+                            if let Some((_, guard)) = &arm.guard {
+                                w.visit_in(Position::Value, guard);
+                            }
+                            w.visit_in(Position::Value, &arm.body);
+                        });
                     }
                 });
             }
             Expr::If(e) => {
                 self.visit_in(Position::Value, &e.cond);
                 self.with_scrutinee_guard(let_scrutinee(&e.cond), "if let", |w| {
-                    w.visit_block(&e.then_branch);
+                    w.with_bindings(let_pattern(&e.cond), |w| w.visit_block(&e.then_branch));
                 });
                 if let Some((_, otherwise)) = &e.else_branch {
                     self.visit_in(Position::Value, otherwise);
@@ -236,10 +283,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_in(Position::Value, &e.cond);
                 self.loop_depth += 1;
                 self.with_scrutinee_guard(let_scrutinee(&e.cond), "while let", |w| {
-                    w.visit_block(&e.body);
+                    w.with_bindings(let_pattern(&e.cond), |w| w.visit_block(&e.body));
                 });
                 self.loop_depth -= 1;
             }
+            // A summary counts what runs when its fn is called: not the async code it returns.
+            Expr::Async(_) if self.summary_of.is_some() => {}
+            Expr::Closure(c) if c.asyncness.is_some() && self.summary_of.is_some() => {}
             Expr::Async(e) => {
                 self.has_async_code = true;
                 self.nested(Context::Async, |w| w.visit_block(&e.block));
@@ -251,9 +301,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 } else {
                     self.context
                 };
-                self.nested(context, |w| w.visit_in(Position::Value, &closure.body));
+                self.nested(context, |w| {
+                    w.with_bindings(&closure.inputs, |w| {
+                        w.visit_in(Position::Value, &closure.body);
+                    });
+                });
             }
-            Expr::Loop(_) | Expr::ForLoop(_) => {
+            Expr::ForLoop(e) => {
+                self.visit_in(Position::Value, &e.expr);
+                self.loop_depth += 1;
+                self.with_bindings([&*e.pat], |w| w.visit_block(&e.body));
+                self.loop_depth -= 1;
+            }
+            Expr::Loop(_) => {
                 self.loop_depth += 1;
                 visit::visit_expr(self, expr);
                 self.loop_depth -= 1;
@@ -265,6 +325,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// The pattern of `if let` / `while let` (`P` in `let P = x`), if any.
+fn let_pattern(cond: &Expr) -> Option<&syn::Pat> {
+    match cond {
+        Expr::Let(e) => Some(&e.pat),
+        _ => None,
+    }
+}
+
 /// The scrutinee of `if let` / `while let` (`x` in `let P = x`). A plain condition has none: its
 /// temporaries end before the body runs.
 fn let_scrutinee(cond: &Expr) -> Option<&Expr> {
@@ -273,3 +341,22 @@ fn let_scrutinee(cond: &Expr) -> Option<&Expr> {
         _ => None,
     }
 }
+
+/// Walks the fn `id` of `model` in its own module and `impl`, with its parameters known: how a
+/// whole-crate front end (`cargo warden`) checks each fn. `None` when `id` names no fn.
+pub fn analyze_crate_fn(
+    model: &std::rc::Rc<crate::model::CrateModel>,
+    id: crate::model::FnId,
+    checks: Checks<'_>,
+) -> Option<Analysis> {
+    let item = model.fn_item(id)?;
+    let (_, sig, body) = item.parts();
+    let self_ty = item
+        .impl_block()
+        .and_then(|imp| model.impl_self_type(id.module, imp));
+    let scope = Scope::in_crate(std::rc::Rc::clone(model), id.module, self_ty).with_params(sig);
+    Some(analyze(body, sig.asyncness.is_some(), &scope, checks))
+}
+
+#[cfg(test)]
+mod tests;

@@ -53,7 +53,7 @@ pub(crate) fn check_tasks(function: &FnItem<'_>, spawns: bool, report: &mut Repo
     let found = analyze(
         function.block,
         function.is_async(),
-        function.imports,
+        &function.scope.with_params(function.sig),
         checks,
     );
     let warnings = report.findings(found.findings, false);

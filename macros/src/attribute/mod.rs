@@ -30,7 +30,8 @@ pub(crate) fn each_fn(
         }
     };
     let direct = matches!(parsed, Item::Fn(_));
-    let placement = target::for_each_fn(&mut parsed, attribute, &mut |function| {
+    let scope = crate::context::scope_for(&parsed);
+    let placement = target::for_each_fn(&mut parsed, attribute, &scope, &mut |function| {
         each(function, direct, &mut report);
     });
     if let Err(error) = placement {

@@ -34,7 +34,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let found = analyze(
                 function.block,
                 function.is_async(),
-                function.imports,
+                &function.scope.with_params(function.sig),
                 checks,
             );
             if direct && !found.has_async_code {

@@ -1,0 +1,142 @@
+//! The file and the crate around the annotated item, as the engine's context.
+//!
+//! Since Rust 1.88 a proc macro can ask where its input lives (`proc_macro::Span::local_file`,
+//! reached through proc-macro2's `span-locations`). The macro reads that file and, from the crate
+//! root, the modules a check needs; parsed files and crate models stay in this proc-macro process
+//! (one per thread) between calls, keyed by path and modification time, so a thousand annotated
+//! fns in one file cost one parse and an edited file is parsed again. Without a file (an editor's
+//! proc-macro server, generated code) the item alone is the context.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use syn::Item;
+use syn::spanned::Spanned;
+
+use warden_analysis::Scope;
+use warden_analysis::model::{CrateModel, FileCache, ItemHint, self_type_name};
+
+mod manifest;
+
+/// What the process keeps between macro calls.
+#[derive(Default)]
+struct Cache {
+    files: Rc<FileCache>,
+    /// Crate models by root file.
+    models: HashMap<PathBuf, Rc<CrateModel>>,
+    /// The crate root each file was found under.
+    roots: HashMap<PathBuf, PathBuf>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// The context of `item`: the crate around it when its file can be read and the item found in
+/// it, else the item alone.
+pub(crate) fn scope_for(item: &Item) -> Scope {
+    let Some((hint, span)) = hint(item) else {
+        return Scope::item_only();
+    };
+    let Some(file) = span.local_file() else {
+        return Scope::item_only();
+    };
+    let line = span.start().line;
+    if line == 0 {
+        return Scope::item_only();
+    }
+    let file = absolute(&file);
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let Some(model) = cache.model_for(&file) else {
+            return Scope::item_only();
+        };
+        match model.locate(&file, line, &hint) {
+            Some(location) => Scope::at(model, location),
+            None => Scope::item_only(),
+        }
+    })
+}
+
+/// What the item is and the span of its name.
+fn hint(item: &Item) -> Option<(ItemHint, proc_macro2::Span)> {
+    Some(match item {
+        Item::Fn(f) => (ItemHint::Fn(f.sig.ident.to_string()), f.sig.ident.span()),
+        Item::Mod(m) => (ItemHint::Mod(m.ident.to_string()), m.ident.span()),
+        Item::Trait(t) => (ItemHint::Trait(t.ident.to_string()), t.ident.span()),
+        Item::Impl(i) => (
+            ItemHint::Impl(self_type_name(&i.self_ty)?),
+            i.self_ty.span(),
+        ),
+        _ => return None,
+    })
+}
+
+impl Cache {
+    /// The model of the crate `file` belongs to, current with the files on disk.
+    fn model_for(&mut self, file: &Path) -> Option<Rc<CrateModel>> {
+        if let Some(root) = self.roots.get(file).cloned() {
+            if let Some(model) = self.current_model(&root, file) {
+                return Some(model);
+            }
+        }
+        let manifest = manifest::Manifest::from_env();
+        for root in manifest.iter().flat_map(|m| m.roots()) {
+            let Some(model) = self.current_model(&root, file) else {
+                continue;
+            };
+            if !model.modules_in_file(file).is_empty() {
+                self.roots.insert(file.to_owned(), root);
+                return Some(model);
+            }
+        }
+        // Not reached from any root Cargo names: the file is its own root, detached from its
+        // crate (its `use` items still resolve; `crate::` and `super::` paths do not).
+        let model = CrateModel::detached(file, Rc::clone(&self.files)).ok()?;
+        let model = Rc::new(self.configured(model, manifest.as_ref()));
+        self.models.insert(file.to_owned(), Rc::clone(&model));
+        self.roots.insert(file.to_owned(), file.to_owned());
+        Some(model)
+    }
+
+    /// The model rooted at `root`, rebuilt when a file it read has changed since.
+    fn current_model(&mut self, root: &Path, file: &Path) -> Option<Rc<CrateModel>> {
+        if let Some(model) = self.models.get(root) {
+            if model.is_current() {
+                return Some(Rc::clone(model));
+            }
+        }
+        let model = if root == file && self.roots.get(file).is_some_and(|r| r == file) {
+            CrateModel::detached(root, Rc::clone(&self.files)).ok()?
+        } else {
+            CrateModel::with_cache(root, Rc::clone(&self.files)).ok()?
+        };
+        let manifest = manifest::Manifest::from_env();
+        let model = Rc::new(self.configured(model, manifest.as_ref()));
+        self.models.insert(root.to_owned(), Rc::clone(&model));
+        Some(model)
+    }
+
+    fn configured(
+        &self,
+        mut model: CrateModel,
+        manifest: Option<&manifest::Manifest>,
+    ) -> CrateModel {
+        if let Some(manifest) = manifest {
+            model.set_display_base(&manifest.dir);
+            model.add_extern_crates(manifest.dependencies.iter().cloned());
+        }
+        model
+    }
+}
+
+/// `path` made absolute against the compiler's working directory (where Cargo runs it).
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_owned(), |dir| dir.join(path))
+    }
+}
