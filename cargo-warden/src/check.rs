@@ -121,7 +121,12 @@ fn check_package(
                 target.name
             )
         };
-        let model = Crate::load(&target.src_path, &mut seen);
+        let model = Crate::load(
+            &target.src_path,
+            &mut seen,
+            &workspace.root,
+            package.dependency_names(),
+        );
         let shown = |path: &Path| {
             path.strip_prefix(&workspace.root)
                 .unwrap_or(path)
@@ -250,7 +255,8 @@ fn check_fn(
         queues: on(Family::Queues),
         custom: &custom,
     };
-    for finding in model.analyze(site, checks).findings {
+    let findings = model.analyze(site, checks).map(|a| a.findings);
+    for finding in findings.unwrap_or_default() {
         let family = rules::info(finding.rule).family;
         stats.findings[family as usize] += 1;
         let level = levels.get(family);

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use syn::{Attribute, Block, Item, Signature, TraitItem};
-use warden_analysis::model::{FileCache, Module, ModuleId};
-use warden_analysis::resolve::Imports;
-use warden_analysis::{Analysis, Checks};
+use warden_analysis::model::{FileCache, FnId, Module, ModuleId};
+use warden_analysis::{Analysis, Checks, Scope};
 
 /// One source file of a crate.
 pub struct SourceFile {
@@ -35,6 +34,7 @@ pub struct Problem {
 
 /// One module of the crate, with what the walk over its fns needs.
 struct ModuleEntry {
+    id: ModuleId,
     module: Module,
     /// `crate::a::b`.
     path: String,
@@ -42,7 +42,6 @@ struct ModuleEntry {
     file: usize,
     /// The attributes of the inline `mod` items from the file's top level down to it.
     containers: Vec<Vec<Attribute>>,
-    imports: Imports,
 }
 
 /// The modules and files of one crate.
@@ -52,6 +51,16 @@ pub struct Crate {
     /// Files that could not be read or parsed, modules whose file is missing.
     pub problems: Vec<Problem>,
     modules: Vec<ModuleEntry>,
+    model: Option<Rc<warden_analysis::CrateModel>>,
+}
+
+/// Which fn, for the engine.
+#[derive(Clone, Copy)]
+enum Target {
+    /// A free fn or a method: the model knows it.
+    Fn(FnId),
+    /// A trait's default method in this module.
+    TraitDefault(ModuleId),
 }
 
 /// One fn with a body, with what surrounds it.
@@ -70,26 +79,37 @@ pub struct FnSite<'a> {
     pub sig: &'a Signature,
     /// Its body.
     pub block: &'a Block,
-    imports: &'a Imports,
+    target: Target,
 }
 
 impl Crate {
     /// Reads the crate whose root file is `root`, skipping the modules of files already in
-    /// `seen` (a file reached from two targets is checked once).
-    pub fn load(root: &Path, seen: &mut HashSet<PathBuf>) -> Crate {
+    /// `seen` (a file reached from two targets is checked once). `base` is the directory that
+    /// paths in messages are relative to; `dependencies` the names a path may start with.
+    pub fn load(
+        root: &Path,
+        seen: &mut HashSet<PathBuf>,
+        base: &Path,
+        dependencies: Vec<String>,
+    ) -> Crate {
         let mut krate = Crate {
             files: Vec::new(),
             problems: Vec::new(),
             modules: Vec::new(),
+            model: None,
         };
-        let Ok(model) = warden_analysis::CrateModel::with_cache(root, Rc::new(FileCache::new()))
+        let Ok(mut model) =
+            warden_analysis::CrateModel::with_cache(root, Rc::new(FileCache::new()))
         else {
             krate.problems.push(explain(root));
             return krate;
         };
+        model.set_display_base(base);
+        model.add_extern_crates(dependencies);
         for id in model.all_modules() {
             krate.add_module(&model, id, seen);
         }
+        krate.model = Some(Rc::new(model));
         krate
     }
 
@@ -119,13 +139,11 @@ impl Crate {
             self.files.len() - 1
         };
         self.problems.extend(unloaded_children(model, id, &module));
-        let mut imports = Imports::default();
-        imports.add_items(module.items());
         self.modules.push(ModuleEntry {
+            id,
             path: model.module_path(id).join("::"),
             file,
             containers: inline_containers(model, id),
-            imports,
             module,
         });
     }
@@ -136,7 +154,8 @@ impl Crate {
         for entry in &self.modules {
             let containers: Vec<&[Attribute]> =
                 entry.containers.iter().map(Vec::as_slice).collect();
-            let site = |containers: Vec<&'a [Attribute]>,
+            let site = |target: Target,
+                        containers: Vec<&'a [Attribute]>,
                         owner: Option<String>,
                         attrs: &'a [Attribute],
                         sig: &'a Signature,
@@ -151,20 +170,36 @@ impl Crate {
                 attrs,
                 sig,
                 block,
-                imports: &entry.imports,
+                target,
             };
-            for item in entry.module.items() {
+            let fn_at = |item, member| {
+                Target::Fn(FnId {
+                    module: entry.id,
+                    item,
+                    member,
+                })
+            };
+            for (index, item) in entry.module.items().iter().enumerate() {
                 match item {
                     Item::Fn(f) => {
-                        each(&site(containers.clone(), None, &f.attrs, &f.sig, &f.block));
+                        let target = fn_at(index, None);
+                        each(&site(
+                            target,
+                            containers.clone(),
+                            None,
+                            &f.attrs,
+                            &f.sig,
+                            &f.block,
+                        ));
                     }
                     Item::Impl(imp) => {
                         let mut around = containers.clone();
                         around.push(&imp.attrs);
                         let owner = type_name(&imp.self_ty);
-                        for member in &imp.items {
-                            if let syn::ImplItem::Fn(f) = member {
+                        for (member, node) in imp.items.iter().enumerate() {
+                            if let syn::ImplItem::Fn(f) = node {
                                 let s = site(
+                                    fn_at(index, Some(member)),
                                     around.clone(),
                                     Some(owner.clone()),
                                     &f.attrs,
@@ -187,7 +222,8 @@ impl Crate {
                             }) = member
                             {
                                 let owner = Some(tr.ident.to_string());
-                                each(&site(around.clone(), owner, attrs, sig, block));
+                                let target = Target::TraitDefault(entry.id);
+                                each(&site(target, around.clone(), owner, attrs, sig, block));
                             }
                         }
                     }
@@ -197,18 +233,22 @@ impl Crate {
         }
     }
 
-    /// The engine on one fn.
-    #[allow(
-        clippy::unused_self,
-        reason = "the crate's context goes to the engine from here"
-    )]
-    pub fn analyze(&self, site: &FnSite<'_>, checks: Checks<'_>) -> Analysis {
-        warden_analysis::analyze(
-            site.block,
-            site.sig.asyncness.is_some(),
-            site.imports,
-            checks,
-        )
+    /// The engine on one fn, with the crate around it: exact paths, the types it can see,
+    /// the crate's own sync fns followed.
+    pub fn analyze(&self, site: &FnSite<'_>, checks: Checks<'_>) -> Option<Analysis> {
+        let model = self.model.as_ref()?;
+        match site.target {
+            Target::Fn(id) => warden_analysis::analyze_crate_fn(model, id, checks),
+            Target::TraitDefault(module) => {
+                let scope = Scope::in_crate(Rc::clone(model), module, None)
+                    .enter_trait()
+                    .with_params(site.sig);
+                let is_async = site.sig.asyncness.is_some();
+                Some(warden_analysis::analyze(
+                    site.block, is_async, &scope, checks,
+                ))
+            }
+        }
     }
 }
 

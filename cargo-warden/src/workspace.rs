@@ -30,6 +30,26 @@ pub struct Package {
     pub metadata: serde_json::Value,
     #[serde(default)]
     id: String,
+    #[serde(default)]
+    dependencies: Vec<Dependency>,
+}
+
+/// A declared dependency: what a path in the code may start with.
+#[derive(Deserialize)]
+struct Dependency {
+    name: String,
+    #[serde(default)]
+    rename: Option<String>,
+}
+
+impl Package {
+    /// The dependencies' names as code writes them (`serde_json`, or the rename).
+    pub fn dependency_names(&self) -> Vec<String> {
+        self.dependencies
+            .iter()
+            .map(|d| d.rename.as_ref().unwrap_or(&d.name).replace('-', "_"))
+            .collect()
+    }
 }
 
 /// One target: a crate with a root file.

@@ -167,3 +167,32 @@ fn workspace_levels_apply_to_members_and_packages_refine_them() {
     let workspace = run_in(&fixture("ws").join("b"), &["check", "--workspace"]);
     assert_eq!(findings(&workspace.stderr).len(), 2);
 }
+
+#[test]
+fn the_crate_is_the_context() {
+    let run = run("crate_context", &["check"]);
+    assert_eq!(
+        findings(&run.stderr),
+        expected(&[
+            ("error", "R1", "src/lib.rs:9:16"),
+            ("error", "R1", "src/lib.rs:15:5"),
+        ]),
+        "{}",
+        run.stderr
+    );
+    // Through `use config::load as load_config` into the crate's sync fns, to the blocking call.
+    assert!(
+        run.stderr.contains(
+            "`load_config()` blocks: it calls `read_file()` (src/config.rs:2), which calls \
+             `std::fs::read_to_string` (src/config.rs:6)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`filesystem::metadata` (`std::fs::metadata`) does file-system I/O"),
+        "{}",
+        run.stderr
+    );
+}
