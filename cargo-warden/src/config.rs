@@ -281,6 +281,15 @@ mod tests {
             at("/elsewhere/src/a.rs", "crate::database").get(Family::Blocking),
             Level::Warn
         );
+        let tests = config(r#"{"modules": {"crate::**::tests": "allow"}}"#).unwrap();
+        for (module, level) in [
+            ("crate::tests", Level::Allow),
+            ("crate::a::b::tests", Level::Allow),
+            ("crate::a::tests_more", Level::Warn),
+        ] {
+            let levels = tests.levels(Path::new("/p/src/lib.rs"), module).0;
+            assert_eq!(levels.get(Family::Guards), level, "{module}");
+        }
     }
 
     #[test]
