@@ -77,13 +77,13 @@ fn hint(item: &Item) -> Option<(ItemHint, proc_macro2::Span)> {
 impl Cache {
     /// The model of the crate `file` belongs to, current with the files on disk.
     fn model_for(&mut self, file: &Path) -> Option<Rc<CrateModel>> {
-        if let Some(root) = self.roots.get(file).cloned() {
-            if let Some(model) = self.current_model(&root, file) {
-                return Some(model);
-            }
+        if let Some(root) = self.roots.get(file).cloned()
+            && let Some(model) = self.current_model(&root, file)
+        {
+            return Some(model);
         }
         let manifest = manifest::Manifest::from_env();
-        for root in manifest.iter().flat_map(|m| m.roots()) {
+        for root in manifest.iter().flat_map(manifest::Manifest::roots) {
             let Some(model) = self.current_model(&root, file) else {
                 continue;
             };
@@ -95,7 +95,7 @@ impl Cache {
         // Not reached from any root Cargo names: the file is its own root, detached from its
         // crate (its `use` items still resolve; `crate::` and `super::` paths do not).
         let model = CrateModel::detached(file, Rc::clone(&self.files)).ok()?;
-        let model = Rc::new(self.configured(model, manifest.as_ref()));
+        let model = Rc::new(Cache::configured(model, manifest.as_ref()));
         self.models.insert(file.to_owned(), Rc::clone(&model));
         self.roots.insert(file.to_owned(), file.to_owned());
         Some(model)
@@ -103,10 +103,10 @@ impl Cache {
 
     /// The model rooted at `root`, rebuilt when a file it read has changed since.
     fn current_model(&mut self, root: &Path, file: &Path) -> Option<Rc<CrateModel>> {
-        if let Some(model) = self.models.get(root) {
-            if model.is_current() {
-                return Some(Rc::clone(model));
-            }
+        if let Some(model) = self.models.get(root)
+            && model.is_current()
+        {
+            return Some(Rc::clone(model));
         }
         let model = if root == file && self.roots.get(file).is_some_and(|r| r == file) {
             CrateModel::detached(root, Rc::clone(&self.files)).ok()?
@@ -114,16 +114,12 @@ impl Cache {
             CrateModel::with_cache(root, Rc::clone(&self.files)).ok()?
         };
         let manifest = manifest::Manifest::from_env();
-        let model = Rc::new(self.configured(model, manifest.as_ref()));
+        let model = Rc::new(Cache::configured(model, manifest.as_ref()));
         self.models.insert(root.to_owned(), Rc::clone(&model));
         Some(model)
     }
 
-    fn configured(
-        &self,
-        mut model: CrateModel,
-        manifest: Option<&manifest::Manifest>,
-    ) -> CrateModel {
+    fn configured(mut model: CrateModel, manifest: Option<&manifest::Manifest>) -> CrateModel {
         if let Some(manifest) = manifest {
             model.set_display_base(&manifest.dir);
             model.add_extern_crates(manifest.dependencies.iter().cloned());

@@ -20,7 +20,7 @@ const GRACE: Duration = Duration::from_secs(2);
 
 /// Group `g` child `c` fails when both are multiples of these: 10 groups × 4 = 40 failures.
 fn fails(g: usize, c: usize) -> bool {
-    g % 10 == 0 && c % 25 == 0
+    g.is_multiple_of(10) && c.is_multiple_of(25)
 }
 
 /// Child `c` of group `g`: counts its start, then fails (if chosen) or waits for cancellation.

@@ -1,4 +1,4 @@
-// custom: `blocking(Client::get_sync)` names a method, found on any receiver.
+// custom: `blocking(Client::get_sync)` names a method, found on receivers of type `Client`.
 struct Client;
 
 impl Client {

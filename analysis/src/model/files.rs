@@ -41,10 +41,39 @@ impl ParsedFile {
 /// Parses `source` with proc-macro2's fallback implementation, so the tree owns its tokens and
 /// its spans answer `start().line` wherever the parse runs.
 fn parse_detached(source: &str) -> syn::Result<syn::File> {
-    proc_macro2::fallback::force();
-    let parsed = syn::parse_file(source);
-    proc_macro2::fallback::unforce();
-    parsed
+    detached(|| syn::parse_file(source))
+}
+
+thread_local! {
+    /// How many [`detached`] calls are running on this thread.
+    static DETACHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with proc-macro2 in fallback mode. Everything that builds or prints tokens of a
+/// parsed file (a span of a whole node, a node printed for a message) must run inside: inside a
+/// proc macro, a compiler token stream cannot hold the file's tokens. Calls nest.
+pub(crate) fn detached<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let depth = DETACHED.with(|d| {
+                d.set(d.get() - 1);
+                d.get()
+            });
+            if depth == 0 {
+                proc_macro2::fallback::unforce();
+            }
+        }
+    }
+    let outer = DETACHED.with(|d| {
+        d.set(d.get() + 1);
+        d.get() - 1
+    });
+    if outer == 0 {
+        proc_macro2::fallback::force();
+    }
+    let _restore = Restore;
+    f()
 }
 
 /// Parsed files by path, re-read when their modification time changes.
@@ -79,10 +108,10 @@ impl FileCache {
             return Some(Rc::clone(file));
         }
         let mtime = modified(path)?;
-        if let Some(file) = self.files.borrow().get(path) {
-            if file.mtime == Some(mtime) {
-                return Some(Rc::clone(file));
-            }
+        if let Some(file) = self.files.borrow().get(path)
+            && file.mtime == Some(mtime)
+        {
+            return Some(Rc::clone(file));
         }
         let source = std::fs::read_to_string(path).ok()?;
         let parsed = Rc::new(ParsedFile {

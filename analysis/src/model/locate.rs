@@ -39,10 +39,10 @@ impl CrateModel {
         let wanted = normalize(file);
         if let Some(expected) = self.expected_module(&wanted) {
             let parts: Vec<&str> = expected.iter().map(String::as_str).collect();
-            if let Some(id) = self.module_by_path(&parts) {
-                if self.top_level_of(id, &wanted) {
-                    return vec![id];
-                }
+            if let Some(id) = self.module_by_path(&parts)
+                && self.top_level_of(id, &wanted)
+            {
+                return vec![id];
             }
         }
         self.all_modules()
@@ -55,9 +55,11 @@ impl CrateModel {
     /// the file is not part of this crate's tree, or the item is not among its items (generated
     /// by a macro, nested in a fn body).
     pub fn locate(&self, file: &Path, line: usize, hint: &ItemHint) -> Option<Location> {
-        self.modules_in_file(file)
-            .into_iter()
-            .find_map(|module| self.find_in(module, line, hint))
+        super::files::detached(|| {
+            self.modules_in_file(file)
+                .into_iter()
+                .find_map(|module| self.find_in(module, line, hint))
+        })
     }
 
     fn top_level_of(&self, id: ModuleId, file: &Path) -> bool {
@@ -156,8 +158,6 @@ fn normalize(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|dir| dir.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |dir| dir.join(path))
     }
 }

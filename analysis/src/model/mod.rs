@@ -26,6 +26,7 @@ use std::rc::Rc;
 
 use syn::{ImplItem, Item};
 
+pub(crate) use files::detached;
 pub use files::{FileCache, ParsedFile};
 pub use locate::{ItemHint, Location, self_type_name};
 pub(crate) use resolve::Ns;

@@ -321,12 +321,12 @@ impl CrateModel {
             .remove(&(module, name.to_owned()));
         match (&found[..], &external[..]) {
             ([one], _) => Some(one.clone()),
-            ([_, ..], _) => Some(Resolved::Unknown),
             // A known crate name is that crate, not something a glob of another crate provides.
             ([], _) if self.is_known_crate(name) => None,
             ([], [path]) => Some(Resolved::External(format!("{path}::{name}"))),
-            ([], [_, _, ..]) => Some(Resolved::Unknown),
             ([], []) => None,
+            // Several globs could provide it: which one does is not known here.
+            _ => Some(Resolved::Unknown),
         }
     }
 

@@ -50,7 +50,14 @@ impl Ty {
     pub fn deref_pointers(mut self) -> Ty {
         while matches!(
             self.path(),
-            Some("std::sync::Arc" | "std::rc::Rc" | "std::boxed::Box")
+            Some(
+                "std::sync::Arc"
+                    | "std::rc::Rc"
+                    | "std::boxed::Box"
+                    | "std::sync::LazyLock"
+                    | "once_cell::sync::Lazy"
+                    | "lazy_static::lazy::Lazy"
+            )
         ) && self.args.len() == 1
         {
             self = self.args.swap_remove(0);
@@ -179,6 +186,21 @@ impl CrateModel {
             return None; // a field of a generic type: its type depends on the instance
         }
         self.resolve_type(key.module, ty, None)
+    }
+
+    /// The type of the `static` or `const` `name` declared in `module`.
+    pub fn value_type(&self, module: ModuleId, name: &str) -> Option<Ty> {
+        let items = self.module(module);
+        let mut types = items.items().iter().filter_map(|item| match item {
+            Item::Static(s) if s.ident == name => Some(&*s.ty),
+            Item::Const(c) if c.ident == name => Some(&*c.ty),
+            _ => None,
+        });
+        let ty = types.next()?;
+        if types.next().is_some() {
+            return None;
+        }
+        self.resolve_type(module, ty, None)
     }
 
     /// The fn `name` in the `impl` blocks of `key`: the inherent one if there is exactly one,

@@ -166,6 +166,25 @@ pub const METHODS: &[(&[&str], &[&str], Returns)] = &[
     ),
 ];
 
+/// Lock types: their `lock`/`read`/`write`/`borrow`.. methods return a guard (R2). A method of
+/// that name on any other type, or on a receiver of unknown type, makes no guard.
+pub const LOCKS: &[&str] = &[
+    "std::sync::Mutex",
+    "std::sync::RwLock",
+    "std::cell::RefCell",
+    "tokio::sync::Mutex",
+    "tokio::sync::RwLock",
+    "parking_lot::Mutex",
+    "parking_lot::RwLock",
+    "parking_lot::FairMutex",
+    "parking_lot::ReentrantMutex",
+    "futures::lock::Mutex",
+    "async_lock::Mutex",
+    "async_lock::RwLock",
+    "async_std::sync::Mutex",
+    "async_std::sync::RwLock",
+];
+
 /// Methods that return the receiver's own type, on any type.
 pub const SAME_TYPE: &[&str] = &["clone", "to_owned"];
 

@@ -7,6 +7,7 @@
 //! blocks, not closures it hands to `spawn_blocking` and friends. A fn marked
 //! `#[warden::allow_blocking]` blocks on purpose and is meant for the blocking pool: not followed.
 
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use proc_macro2::Span;
@@ -37,7 +38,7 @@ pub(crate) fn summarize(
         .summaries
         .borrow_mut()
         .insert(key.clone(), State::InProgress);
-    let chain = compute(model, id, custom);
+    let chain = crate::model::detached(|| compute(model, id, custom));
     model
         .summaries
         .borrow_mut()
@@ -75,7 +76,7 @@ fn describe(call: &str, chain: &Chain) -> String {
     let mut text = format!("`{call}` blocks: it calls `{}` ({})", chain.call, chain.at);
     let mut next = chain.next.as_deref();
     while let Some(link) = next {
-        text.push_str(&format!(", which calls `{}` ({})", link.call, link.at));
+        let _ = write!(text, ", which calls `{}` ({})", link.call, link.at);
         next = link.next.as_deref();
     }
     text

@@ -169,6 +169,10 @@ impl Walker<'_> {
         let Some(name) = guard_binding(local) else {
             return;
         };
+        let lock = local.init.as_ref().and_then(|init| guard_call(&init.expr));
+        if !lock.is_some_and(|call| self.holds_lock(call)) {
+            return; // a method named like a lock method, on a receiver not known to be a lock
+        }
         let taken = (local.let_token.span, local.semi_token.span);
         if let Some(held) = self.guards.live().last() {
             let message = format!(
@@ -197,7 +201,8 @@ impl Walker<'_> {
     ) {
         let call = scrutinee
             .filter(|_| self.checks.guards && self.in_async())
-            .and_then(lock_in_chain);
+            .and_then(lock_in_chain)
+            .filter(|call| self.holds_lock(call));
         self.guards.enter_block();
         if let Some(call) = call {
             self.guards.push(Guard {
@@ -227,7 +232,7 @@ impl Walker<'_> {
         let inner = if guard_call(&at.base).is_some() {
             None // this `.await` takes the lock: `m.lock().await`
         } else {
-            lock_in_chain(&at.base)
+            lock_in_chain(&at.base).filter(|call| self.holds_lock(call))
         };
         if let Some(call) = inner {
             let guard = Guard {

@@ -222,23 +222,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .init
             .as_ref()
             .and_then(|init| self.type_of(&init.expr));
-        if markers::is_allowed(&local.attrs) {
-            self.bind_pattern(&local.pat, ty);
-            return;
-        }
-        if let Some(init) = &local.init {
-            self.visit_in(Position::Value, &init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_in(Position::Value, diverge);
+        if !markers::is_allowed(&local.attrs) {
+            if let Some(init) = &local.init {
+                self.visit_in(Position::Value, &init.expr);
+                if let Some((_, diverge)) = &init.diverge {
+                    self.visit_in(Position::Value, diverge);
+                }
+            }
+            if self.checks.guards && self.in_async() {
+                self.take_guard(local);
+            }
+            if (self.checks.spawns || self.checks.queues) && self.in_async() {
+                self.judge_task_local(local);
             }
         }
+        // Bound last: the initialiser still sees the names it shadows (`let m = m.lock()`).
         self.bind_pattern(&local.pat, ty);
-        if self.checks.guards && self.in_async() {
-            self.take_guard(local);
-        }
-        if (self.checks.spawns || self.checks.queues) && self.in_async() {
-            self.judge_task_local(local);
-        }
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {

@@ -99,6 +99,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether the lock-named method `call` is called on a receiver known to be a lock.
+    pub(super) fn holds_lock(&self, call: &syn::ExprMethodCall) -> bool {
+        self.type_of(&call.receiver)
+            .map(Ty::deref_pointers)
+            .is_some_and(|ty| ty.path().is_some_and(|p| types::LOCKS.contains(&p)))
+    }
+
     /// The type of `expr`, when the source shows it.
     pub(super) fn type_of(&self, expr: &Expr) -> Option<Ty> {
         match expr {
@@ -108,16 +115,16 @@ impl Walker<'_> {
                     return self.imports.self_value().cloned();
                 }
                 let name = ident.to_string();
-                match self.locals.get(&name) {
-                    Some(ty) => ty.clone(),
-                    None => self
-                        .imports
-                        .params()
-                        .iter()
-                        .rev()
-                        .find(|(n, _)| *n == name)
-                        .and_then(|(_, ty)| ty.clone()),
+                if let Some(ty) = self.locals.get(&name) {
+                    return ty.clone();
                 }
+                if let Some((_, ty)) = self.imports.params().iter().rev().find(|(n, _)| *n == name)
+                {
+                    return ty.clone();
+                }
+                // A `static` or `const` of the module.
+                let model = self.imports.model()?;
+                model.value_type(self.imports.module()?, &name)
             }
             Expr::Paren(e) => self.type_of(&e.expr),
             Expr::Reference(e) => self.type_of(&e.expr),

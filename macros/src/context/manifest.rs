@@ -41,10 +41,8 @@ impl Manifest {
                 continue;
             }
             if let Some(header) = line.strip_prefix('[') {
-                section = header
-                    .trim_matches(|c| c == '[' || c == ']')
-                    .trim()
-                    .to_owned();
+                section.clear();
+                section.push_str(header.trim_matches(|c| c == '[' || c == ']').trim());
                 if matches!(
                     section.as_str(),
                     "lib" | "bin" | "test" | "example" | "bench"

@@ -4,6 +4,7 @@
 
 mod crate_fns;
 mod resolution;
+mod table;
 mod types;
 
 use std::rc::Rc;

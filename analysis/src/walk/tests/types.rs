@@ -122,3 +122,64 @@ fn user_blocking_methods_only_on_their_type() {
         ["`.get()` is listed as blocking in this attribute's `blocking(..)`"]
     );
 }
+
+#[test]
+fn lock_methods_make_guards_only_on_locks() {
+    let src = "use std::sync::{Arc, Mutex};
+               struct Config { path: String }
+               impl Config { fn read(&self) -> String { self.path.clone() } }
+               struct State { hits: Arc<Mutex<u64>> }
+               async fn handler(config: &Config, state: &State, shared: Arc<Mutex<u8>>) {
+                   let text = config.read();
+                   tokio::task::yield_now().await;
+                   let hits = state.hits.lock().unwrap();
+                   tokio::task::yield_now().await;
+                   drop(hits);
+                   let g = shared.lock().unwrap();
+                   tokio::task::yield_now().await;
+                   drop((text, g));
+               }";
+    let found = findings_in(&lib(src), "handler");
+    assert_eq!(
+        headlines(&found),
+        [
+            "`hits` is still alive at this `.await`",
+            "`g` is still alive at this `.await`",
+        ]
+    );
+    // A receiver of unknown type (a closure's parameter) makes no guard either.
+    let found = item_only(
+        "async fn f(items: Vec<Item>) { for m in items { let g = m.lock(); x().await; } }",
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn statics_of_the_module_are_typed() {
+    let src = "use std::sync::{LazyLock, Mutex};
+               static CACHE: LazyLock<Mutex<Vec<u8>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+               async fn handler() {
+                   let cache = CACHE.lock().unwrap();
+                   tokio::task::yield_now().await;
+                   drop(cache);
+               }";
+    let found = findings_in(&lib(src), "handler");
+    assert_eq!(
+        headlines(&found),
+        ["`cache` is still alive at this `.await`"]
+    );
+}
+
+#[test]
+fn a_binding_shadowing_its_lock_is_a_guard() {
+    let src = "async fn handler(state: &tokio::sync::Mutex<Vec<u8>>) {
+                   let mut state = state.lock().await;
+                   tokio::task::yield_now().await;
+                   state.push(1);
+               }";
+    let found = findings_in(&lib(src), "handler");
+    assert_eq!(
+        headlines(&found),
+        ["`state` is still alive at this `.await`"]
+    );
+}
