@@ -1,5 +1,6 @@
 //! `cargo-warden` run as a user runs it, on the fixture crates in `tests/fixtures/`.
 
+mod attributes;
 mod baseline;
 mod check;
 mod common;
