@@ -196,3 +196,12 @@ fn the_crate_is_the_context() {
         run.stderr
     );
 }
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let plain = run("service", &["check"]);
+    assert!(!plain.stderr.contains('\x1b'), "not a terminal: no colours");
+    let coloured = run("service", &["check", "--color", "always"]);
+    assert!(coloured.stderr.contains("\x1b["), "{}", coloured.stderr);
+    assert_eq!(findings(&plain.stderr).len(), SERVICE.len());
+}

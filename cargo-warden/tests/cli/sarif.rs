@@ -11,20 +11,27 @@ fn schema() -> Value {
     serde_json::from_str(text).expect("the schema is JSON")
 }
 
-#[test]
-fn sarif_log_is_valid_and_matches_the_findings() {
-    let dir = copy_of("service");
+/// The log written by `check` with `args` in `dir`, validated against the schema.
+fn valid_log(dir: &std::path::Path, args: &[&str]) -> (crate::common::Run, Value) {
     let log_path = dir.join("warden.sarif");
-    let run = run_in(&dir, &["check", "--sarif", log_path.to_str().unwrap()]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut args = args.to_vec();
+    args.extend(["--sarif", log_path.to_str().unwrap()]);
+    let run = run_in(dir, &args);
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&log_path).unwrap()).unwrap();
-
     let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(&log)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    (run, log)
+}
+
+#[test]
+fn sarif_log_is_valid_and_matches_the_findings() {
+    let dir = copy_of("service");
+    let (run, log) = valid_log(&dir, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
 
     let results = log["runs"][0]["results"].as_array().unwrap();
     let text = crate::common::findings(&run.stderr);
@@ -55,4 +62,33 @@ fn sarif_log_is_valid_and_matches_the_findings() {
         root.starts_with("file:///") && root.ends_with('/'),
         "{root}"
     );
+}
+
+#[test]
+fn baselined_findings_are_suppressed_and_skipped_files_are_notifications() {
+    let dir = copy_of("service");
+    let baseline = dir.join("baseline.json");
+    let written = run_in(
+        &dir,
+        &["check", "--write-baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(written.code, 0);
+    let (run, log) = valid_log(&dir, &["check", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(run.code, 0);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 10, "accepted findings stay in the log");
+    for result in results {
+        assert_eq!(result["suppressions"][0]["kind"], "external", "{result}");
+        assert!(result["partialFingerprints"]["wardenFinding/v1"].is_string());
+    }
+
+    let broken = copy_of("broken");
+    let (_, log) = valid_log(&broken, &["check"]);
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    let region = &notes[0]["locations"][0]["physicalLocation"];
+    assert_eq!(region["artifactLocation"]["uri"], "src/bad.rs");
+    assert_eq!(region["region"]["startLine"], 3);
 }
