@@ -85,7 +85,11 @@ impl Scope {
                         self_ty: None,
                     });
                 if inner.krate.is_none() {
+                    // Not in the model (generated, or `#[cfg]`-duplicated): the item alone.
                     inner.imports = Imports::default();
+                    if let Some((_, items)) = &m.content {
+                        inner.imports.add_items(items);
+                    }
                 }
             }
             None => {

@@ -83,7 +83,13 @@ impl Cache {
             return Some(model);
         }
         let manifest = manifest::Manifest::from_env();
-        for root in manifest.iter().flat_map(manifest::Manifest::roots) {
+        let mut roots: Vec<PathBuf> = manifest
+            .iter()
+            .flat_map(manifest::Manifest::roots)
+            .collect();
+        // The file itself first when it is a target's root: no other tree needs reading then.
+        roots.sort_by_key(|root| root != file);
+        for root in roots {
             let Some(model) = self.current_model(&root, file) else {
                 continue;
             };

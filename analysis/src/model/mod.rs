@@ -125,6 +125,8 @@ pub struct CrateModel {
     impls: OnceCell<HashMap<TypeKey, Vec<(FnId, bool)>>>,
     /// Per fn and `blocking(..)` list: whether it blocks, and through which chain.
     pub(crate) summaries: RefCell<HashMap<(FnId, String), crate::summary::State>>,
+    /// How many summaries are being computed, one inside the other.
+    pub(crate) summary_depth: std::cell::Cell<usize>,
     /// Names of crates a path may start with (`std`, `tokio`, ...): a glob import of another
     /// crate never shadows them.
     extern_crates: RefCell<HashSet<String>>,
@@ -192,6 +194,7 @@ impl CrateModel {
             modules: RefCell::new(vec![Rc::new(root)]),
             impls: OnceCell::new(),
             summaries: RefCell::new(HashMap::new()),
+            summary_depth: std::cell::Cell::new(0),
             extern_crates: RefCell::new(
                 ["std", "core", "alloc", "proc_macro", "test"]
                     .iter()

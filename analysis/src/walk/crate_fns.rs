@@ -21,6 +21,9 @@ use crate::rules::blocking::ALLOW;
 use crate::scope::Scope;
 use crate::summary::{Chain, State};
 
+/// How many fns deep a chain is followed (each level is a walk of a fn body on the stack).
+const MAX_CHAIN: usize = 48;
+
 /// Whether the sync fn `id` blocks when called, and through which chain. Computed once per fn and
 /// `blocking(..)` list; a fn met again while its summary is being computed (a cycle) does not.
 pub(crate) fn summarize(
@@ -34,11 +37,16 @@ pub(crate) fn summarize(
         Some(State::InProgress) => return None,
         None => {}
     }
+    if model.summary_depth.get() >= MAX_CHAIN {
+        return None; // deeper than any chain worth reading: not followed
+    }
     model
         .summaries
         .borrow_mut()
         .insert(key.clone(), State::InProgress);
+    model.summary_depth.set(model.summary_depth.get() + 1);
     let chain = crate::model::detached(|| compute(model, id, custom));
+    model.summary_depth.set(model.summary_depth.get() - 1);
     model
         .summaries
         .borrow_mut()

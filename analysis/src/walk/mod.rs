@@ -1,12 +1,12 @@
 //! One walk over a fn body that reports what the enabled rules find.
 //!
-//! The walker keeps two pieces of context: whether the code at hand runs as async code (an async
+//! The walker keeps three pieces of context: whether the code at hand runs as async code (an async
 //! fn body, an `async` block, a sync closure called inline from those) or elsewhere (a sync fn
-//! body, a closure handed to `spawn_blocking`, a nested item), and how the value of each call is
-//! used (awaited, passed on, discarded, unwrapped), which tells a future from a blocking call when
-//! no types are known. Rule knowledge lives in `crate::rules`; judging calls in `calls`, calls
-//! into the crate's own fns in `crate_fns`, lock guards in `guards`, macro arguments in `macros`,
-//! the types of values in `types`.
+//! body, a closure handed to `spawn_blocking`, a nested item); how the value of each call is used
+//! (awaited, passed on, discarded, unwrapped); and the bindings in sight with their types where
+//! the source shows them. Paths are resolved through the [`Scope`]. Rule knowledge lives in
+//! `crate::rules`; judging calls in `calls`, calls into the crate's own fns in `crate_fns`, lock
+//! guards in `guards`, macro arguments in `macros`, the types of values in `types`.
 
 mod calls;
 mod crate_fns;

@@ -168,3 +168,20 @@ fn a_known_receiver_of_a_trait_impl_is_followed() {
     let found = findings_in(&lib(src), "handler");
     assert_eq!(found.len(), 1, "{found:#?}");
 }
+
+#[test]
+fn long_chains_are_followed_to_a_depth() {
+    let chain = |n: usize| {
+        let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
+        for i in 1..n {
+            src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
+        }
+        src.push_str(&format!("async fn handler() {{ f{}(); }}\n", n - 1));
+        src
+    };
+    let found = findings_in(&lib(&chain(10)), "handler");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].contains("which calls `std::thread::sleep` (src/lib.rs:1)"));
+    // Past the depth, the call is not followed (silent), and nothing overflows.
+    assert!(findings_in(&lib(&chain(200)), "handler").is_empty());
+}
