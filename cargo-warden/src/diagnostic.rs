@@ -83,12 +83,16 @@ pub struct Context<'a> {
 impl Diagnostic {
     /// `finding` at `level`; a finding that is a warning by nature stays one.
     pub fn new(finding: Finding, level: Level, level_from: String, cx: &Context<'_>) -> Self {
-        let level =
-            if finding.severity == Severity::Warning || rules::info(finding.rule).warning_only {
-                level.min(Level::Warn)
-            } else {
-                level
-            };
+        let warning_only =
+            finding.severity == Severity::Warning || rules::info(finding.rule).warning_only;
+        let (level, level_from) = if warning_only && level == Level::Deny {
+            (
+                Level::Warn,
+                "this rule only ever warns (two locks at once are sometimes right)".to_owned(),
+            )
+        } else {
+            (level, level_from)
+        };
         let place = Place::of(finding.span);
         let mut lines = finding.message.lines();
         let headline = lines.next().unwrap_or_default().to_owned();

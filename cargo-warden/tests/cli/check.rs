@@ -205,3 +205,34 @@ fn colours_only_when_asked_or_on_a_terminal() {
     assert!(coloured.stderr.contains("\x1b["), "{}", coloured.stderr);
     assert_eq!(findings(&plain.stderr).len(), SERVICE.len());
 }
+
+#[test]
+fn nested_locks_stay_a_warning_at_deny() {
+    let dir = crate::common::copy_of("crate_context");
+    let lib = dir.join("src/lib.rs");
+    let root = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("mod locks;\n{root}")).unwrap();
+    std::fs::write(
+        dir.join("src/locks.rs"),
+        "pub async fn transfer(a: &std::sync::Mutex<u8>, b: &std::sync::Mutex<u8>) {\n    \
+         let x = a.lock().unwrap();\n    let y = b.lock().unwrap();\n    drop((x, y));\n}\n",
+    )
+    .unwrap();
+    let run = run_in(&dir, &["check"]);
+    assert!(
+        findings(&run.stderr).contains(&(
+            "warning".to_owned(),
+            "R2".to_owned(),
+            "src/locks.rs:3:5".to_owned()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "= note: `warn`: this rule only ever warns (two locks at once are sometimes right)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
