@@ -172,12 +172,10 @@ fn a_known_receiver_of_a_trait_impl_is_followed() {
 #[test]
 fn long_chains_are_followed_to_a_depth() {
     let chain = |n: usize| {
-        let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
-        for i in 1..n {
-            src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
-        }
-        src.push_str(&format!("async fn handler() {{ f{}(); }}\n", n - 1));
-        src
+        let mut lines = vec!["fn f0() { std::thread::sleep(D); }".to_owned()];
+        lines.extend((1..n).map(|i| format!("fn f{i}() {{ f{}(); }}", i - 1)));
+        lines.push(format!("async fn handler() {{ f{}(); }}", n - 1));
+        lines.join("\n")
     };
     let found = findings_in(&lib(&chain(10)), "handler");
     assert_eq!(found.len(), 1);
