@@ -52,8 +52,9 @@ pub struct Diagnostic {
     pub helps: Vec<String>,
     /// `note:` lines.
     pub notes: Vec<String>,
-    /// A second place worth showing, such as where a guard was taken, with what it shows.
-    pub related: Option<(Place, String)>,
+    /// Further places worth showing, in order (where a guard was taken, the path that keeps
+    /// it), each with what it shows.
+    pub related: Vec<(Place, String)>,
     /// The package whose crate it is in.
     pub package: String,
     /// The fn it is in (`crate::a::Server::run`).
@@ -109,12 +110,16 @@ impl Diagnostic {
                 notes.push(line.to_owned());
             }
         }
-        let related = finding.note.map(|(span, text)| (Place::of(span), text));
+        let related: Vec<(Place, String)> = finding
+            .notes
+            .into_iter()
+            .map(|(span, text)| (Place::of(span), text))
+            .collect();
         let text_at = |place: &Place| {
             let text = cx.text.get(place.bytes.clone()).unwrap_or_default();
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         };
-        let code = match &related {
+        let code = match related.first() {
             Some((at, _)) => format!("{} / {}", text_at(at), text_at(&place)),
             None => text_at(&place),
         };

@@ -13,7 +13,7 @@ use crate::rules;
 /// One finding as a line of JSON; `rendered` is its text form.
 pub fn diagnostic(d: &Diagnostic, text: &str, rendered: &str) -> String {
     let mut spans = vec![span(&d.file, &d.place, text, true, None)];
-    if let Some((place, label)) = &d.related {
+    for (place, label) in &d.related {
         spans.push(span(&d.file, place, text, false, Some(label)));
     }
     let children: Vec<Value> = d

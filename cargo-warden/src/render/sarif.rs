@@ -97,12 +97,18 @@ fn result(d: &Diagnostic, accepted: bool, fingerprint: &str) -> Value {
         }],
         "partialFingerprints": { "wardenFinding/v1": fingerprint },
     });
-    if let Some((place, label)) = &d.related {
-        result["relatedLocations"] = json!([{
-            "id": 1,
-            "physicalLocation": physical(&d.file, place),
-            "message": { "text": label },
-        }]);
+    if !d.related.is_empty() {
+        let related: Vec<Value> = (1..)
+            .zip(&d.related)
+            .map(|(id, (place, label))| {
+                json!({
+                    "id": id,
+                    "physicalLocation": physical(&d.file, place),
+                    "message": { "text": label },
+                })
+            })
+            .collect();
+        result["relatedLocations"] = Value::Array(related);
     }
     if accepted {
         result["suppressions"] = json!([{

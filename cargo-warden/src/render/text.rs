@@ -41,7 +41,7 @@ impl Text {
             .path(d.file.as_str())
             .fold(true)
             .annotation(AnnotationKind::Primary.span(shift(&d.place.bytes)));
-        if let Some((place, label)) = &d.related {
+        for (place, label) in &d.related {
             snippet = snippet.annotation(
                 AnnotationKind::Context
                     .span(shift(&place.bytes))
