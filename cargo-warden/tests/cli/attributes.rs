@@ -44,12 +44,17 @@ fn cases() -> Vec<(PathBuf, Found)> {
 }
 
 /// The rule findings in a snapshot: `error: warden R..` (deny), and the deprecation the warn
-/// mode raises (`#![deny(warnings)]` in the case turns it into an error), with their `-->`.
+/// mode raises (a warning, or an error where `#![deny(warnings)]` turns it into one), with
+/// their `-->`.
 fn from_stderr(stderr: &str) -> Found {
     let mut found = Found::new();
     let mut lines = stderr.lines();
     while let Some(line) = lines.next() {
-        let Some(rest) = line.strip_prefix("error: ") else {
+        // Warn mode's findings are deprecation warnings, or errors under `#![deny(warnings)]`.
+        let Some(rest) = line
+            .strip_prefix("error: ")
+            .or_else(|| line.strip_prefix("warning: "))
+        else {
             continue;
         };
         let (level, message) = if let Some(rule) = rest.strip_prefix("warden R") {

@@ -59,6 +59,7 @@ error: warden R2 (no lock held across `.await`): `conns` is still alive at this 
    |                    ^^^^^^
    |
    = help: every other task that needs the lock waits until this one resumes; end the guard first with `drop(conns);` or by taking it in a block that ends before the `.await`
+   = note: to hold it on purpose (a tokio `Mutex` that serialises one connection's writes, say), put `#[warden::allow_blocking]` on the statement with the `.await` and say why in a comment
    = note: `deny`: set by \"src/db.rs\" in [package.metadata.warden.modules]
 ";
     assert!(run.stderr.starts_with(expected), "{}", run.stderr);
