@@ -161,19 +161,19 @@ trait Lines {
     fn lines(&self) -> Option<(usize, usize)>;
 }
 
-fn range(attrs: &[syn::Attribute], first: Span, last: Span) -> Option<(usize, usize)> {
+fn range(attrs: &[syn::Attribute], first: Span, last: Span) -> (usize, usize) {
     let start = attrs
         .first()
         .map_or(first, |a| a.pound_token.span)
         .start()
         .line;
-    Some((start.min(first.start().line), last.end().line))
+    (start.min(first.start().line), last.end().line)
 }
 
 impl Lines for Item {
     fn lines(&self) -> Option<(usize, usize)> {
-        match self {
-            Item::Fn(f) => range(
+        let (attrs, first, last) = match self {
+            Item::Fn(f) => (
                 &f.attrs,
                 f.sig.fn_token.span,
                 f.block.brace_token.span.close(),
@@ -184,23 +184,24 @@ impl Lines for Item {
                     (None, Some(semi)) => semi.span,
                     (None, None) => return None,
                 };
-                range(&m.attrs, m.mod_token.span, last)
+                (&m.attrs, m.mod_token.span, last)
             }
-            Item::Impl(i) => range(&i.attrs, i.impl_token.span, i.brace_token.span.close()),
-            Item::Trait(t) => range(&t.attrs, t.trait_token.span, t.brace_token.span.close()),
-            _ => None,
-        }
+            Item::Impl(i) => (&i.attrs, i.impl_token.span, i.brace_token.span.close()),
+            Item::Trait(t) => (&t.attrs, t.trait_token.span, t.brace_token.span.close()),
+            _ => return None,
+        };
+        Some(range(attrs, first, last))
     }
 }
 
 impl Lines for ImplItem {
     fn lines(&self) -> Option<(usize, usize)> {
         match self {
-            ImplItem::Fn(f) => range(
+            ImplItem::Fn(f) => Some(range(
                 &f.attrs,
                 f.sig.fn_token.span,
                 f.block.brace_token.span.close(),
-            ),
+            )),
             _ => None,
         }
     }
@@ -215,7 +216,7 @@ impl Lines for TraitItem {
                     (None, Some(semi)) => semi.span,
                     (None, None) => return None,
                 };
-                range(&f.attrs, f.sig.fn_token.span, last)
+                Some(range(&f.attrs, f.sig.fn_token.span, last))
             }
             _ => None,
         }
