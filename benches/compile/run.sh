@@ -16,6 +16,9 @@
 #
 # usage: benches/compile/run.sh            (N=1000 REPEAT=3 by default)
 #        N=200 REPEAT=1 benches/compile/run.sh
+#        FILES=20 VARIANTS="plain no_blocking instrument" benches/compile/run.sh
+#          (the fns in 20 module files that call sync helpers of other files: with `#[no_blocking]`
+#          the macro reads and parses those files and follows the calls, issue 10)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +29,8 @@ work="$repo/target/compile-bench"
 # One target dir for every variant: the dependencies are built once and shared.
 export CARGO_TARGET_DIR="$work/target"
 export CARGO_INCREMENTAL=0
-variants=(plain no_blocking supervised bounded instrument)
+files="${FILES:-1}"
+read -r -a variants <<< "${VARIANTS:-plain no_blocking supervised bounded instrument}"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -44,7 +48,7 @@ declare -A checks builds lines
 for variant in "${variants[@]}"; do
     dir="$work/$variant"
     rm -rf "$dir"
-    python3 "$here/gen.py" "$variant" "$dir" "$repo" "$n"
+    python3 "$here/gen.py" "$variant" "$dir" "$repo" "$n" "$files"
     # Same dependency versions as the workspace.
     cp "$repo/Cargo.lock" "$dir/Cargo.lock"
     # Warm: the dependencies (checked and built), and the crate once.
@@ -68,7 +72,7 @@ for variant in "${variants[@]}"; do
     build[$variant]=$(printf '%s\n' ${builds[$variant]} | median)
 done
 
-printf '\n%s async fns, medians of %s rounds, %s, %s cores\n\n' "$n" "$repeat" "$(rustc --version)" "$(nproc)"
+printf '\n%s async fns in %s file(s), medians of %s rounds, %s, %s cores\n\n' "$n" "$files" "$repeat" "$(rustc --version)" "$(nproc)"
 printf '| variant | cargo check (s) | added (s) | added per fn (ms) | cargo build (s) | added (s) | expanded lines | lines per fn | added lines per fn |\n'
 printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 for variant in "${variants[@]}"; do

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use syn::spanned::Spanned;
+use proc_macro2::Span;
 use syn::{ImplItem, Item, TraitItem};
 
 use super::types::Ty;
@@ -148,9 +148,79 @@ pub fn self_type_name(ty: &syn::Type) -> Option<String> {
     }
 }
 
-fn spans_line(node: &impl Spanned, line: usize) -> bool {
-    let span = node.span();
-    span.start().line <= line && line <= span.end().line
+/// Whether an item (or `impl`/trait member) covers `line`: from its first attribute or keyword
+/// to its closing brace or semicolon. Read off those tokens, not `Spanned::span`, which would
+/// print the whole item (a thousand fns in a file would cost a thousand printings of it).
+fn spans_line(node: &impl Lines, line: usize) -> bool {
+    node.lines()
+        .is_some_and(|(first, last)| first <= line && line <= last)
+}
+
+/// The first and last line of a node.
+trait Lines {
+    fn lines(&self) -> Option<(usize, usize)>;
+}
+
+fn range(attrs: &[syn::Attribute], first: Span, last: Span) -> (usize, usize) {
+    let start = attrs
+        .first()
+        .map_or(first, |a| a.pound_token.span)
+        .start()
+        .line;
+    (start.min(first.start().line), last.end().line)
+}
+
+impl Lines for Item {
+    fn lines(&self) -> Option<(usize, usize)> {
+        let (attrs, first, last) = match self {
+            Item::Fn(f) => (
+                &f.attrs,
+                f.sig.fn_token.span,
+                f.block.brace_token.span.close(),
+            ),
+            Item::Mod(m) => {
+                let last = match (&m.content, &m.semi) {
+                    (Some((brace, _)), _) => brace.span.close(),
+                    (None, Some(semi)) => semi.span,
+                    (None, None) => return None,
+                };
+                (&m.attrs, m.mod_token.span, last)
+            }
+            Item::Impl(i) => (&i.attrs, i.impl_token.span, i.brace_token.span.close()),
+            Item::Trait(t) => (&t.attrs, t.trait_token.span, t.brace_token.span.close()),
+            _ => return None,
+        };
+        Some(range(attrs, first, last))
+    }
+}
+
+impl Lines for ImplItem {
+    fn lines(&self) -> Option<(usize, usize)> {
+        match self {
+            ImplItem::Fn(f) => Some(range(
+                &f.attrs,
+                f.sig.fn_token.span,
+                f.block.brace_token.span.close(),
+            )),
+            _ => None,
+        }
+    }
+}
+
+impl Lines for TraitItem {
+    fn lines(&self) -> Option<(usize, usize)> {
+        match self {
+            TraitItem::Fn(f) => {
+                let last = match (&f.default, &f.semi_token) {
+                    (Some(block), _) => block.brace_token.span.close(),
+                    (None, Some(semi)) => semi.span,
+                    (None, None) => return None,
+                };
+                Some(range(&f.attrs, f.sig.fn_token.span, last))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// `path` made absolute against the current directory, for comparison.

@@ -278,7 +278,12 @@ impl CrateModel {
     /// The child module `name` of `module`, loading its file if needed. `None` when there is
     /// none, or when its declaration is ambiguous (several `#[cfg]` variants) or unreadable.
     pub fn child(&self, module: ModuleId, name: &str) -> Option<ModuleId> {
-        self.children(module).get(name).copied().flatten()
+        let data = self.data(module);
+        data.children
+            .get_or_init(|| self.load_children(module, &data))
+            .get(name)
+            .copied()
+            .flatten()
     }
 
     /// Every child module of `module` by name, loading their files.
