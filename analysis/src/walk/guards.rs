@@ -292,12 +292,12 @@ impl Walker<'_> {
     fn end_moved(&mut self, moved: &[(&Ident, Move)]) {
         for (name, how) in moved {
             if let Some(guard) = self.guards.binding_mut(name, true) {
-                let moves = match how {
+                let ends = match how {
                     Move::Always => true,
                     Move::IfHolding => guard.shape == Shape::Holding,
                     Move::IfGuard => guard.shape == Shape::Guard,
                 };
-                if moves {
+                if ends {
                     guard.alive = false;
                 }
             }
