@@ -632,6 +632,32 @@ mod mapped_and_wrapped {
         );
     }
 
+    /// tokio's `w.downgrade()` takes the write guard by value: the read guard it gives back is
+    /// the one held, and `w` is gone (it was reported alive at the `.await` after `drop(r)`).
+    #[test]
+    fn a_guard_downgraded_by_its_own_method() {
+        clean(
+            NoBlocking,
+            "async fn f(l: &tokio::sync::RwLock<Vec<u64>>) -> usize {
+                let mut w = l.write().await;
+                w.push(1);
+                let r = w.downgrade();
+                let n = r.len();
+                drop(r);
+                x().await;
+                n
+            }",
+        );
+        let found = alive_at(
+            "async fn f(l: &tokio::sync::RwLock<Vec<u64>>) {
+                let w = l.write().await;
+                let r = w.downgrade();
+                x().await;
+            }",
+        );
+        assert_eq!(found, ["error R2 4:20 `r` is still alive at this `.await`"]);
+    }
+
     #[test]
     fn wrapped_guards() {
         let found = findings(

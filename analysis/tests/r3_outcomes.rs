@@ -178,3 +178,57 @@ fn a_shadowed_handle_is_forgotten() {
         }",
     );
 }
+
+/// R4 counts a loop as unbounded only when the source does not fix how many times it runs: a
+/// `for` over `0..3`, a const range, an array or a `.take(8)` starts at most that many tasks.
+#[test]
+fn spawn_in_a_loop_of_fixed_length_is_bounded() {
+    clean(
+        Supervised,
+        "const WORKERS: usize = 4;
+        async fn f(items: Vec<u32>) {
+            let mut handles = Vec::new();
+            for i in 0..3u32 {
+                handles.push(tokio::spawn(async move { i }));
+            }
+            for i in 1..=WORKERS {
+                handles.push(tokio::spawn(async move { i as u32 }));
+            }
+            for name in [\"a\", \"b\"] {
+                handles.push(tokio::spawn(async move { name.len() as u32 }));
+            }
+            for item in items.iter().take(8) {
+                let item = *item;
+                handles.push(tokio::spawn(async move { item }));
+            }
+            for h in handles {
+                h.await.unwrap();
+            }
+        }",
+    );
+    let found = findings(
+        Supervised,
+        "async fn f(items: Vec<u32>, n: usize) {
+            let mut handles = Vec::new();
+            for i in 0..n {
+                handles.push(tokio::spawn(async move { i }));
+            }
+            for _ in 0..3 {
+                for item in &items {
+                    let item = *item;
+                    handles.push(tokio::spawn(async move { item as usize }));
+                }
+            }
+            for h in handles {
+                h.await.unwrap();
+            }
+        }",
+    );
+    assert_eq!(
+        found,
+        [
+            "error R4 4:30 `tokio::spawn` in a loop starts one task per iteration, with no limit",
+            "error R4 9:34 `tokio::spawn` in a loop starts one task per iteration, with no limit",
+        ]
+    );
+}

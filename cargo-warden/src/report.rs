@@ -90,7 +90,8 @@ fn row(m: &ModuleStats) -> Vec<String> {
         "no async fns".to_owned()
     } else if all_deny {
         "clean, at deny".to_owned()
-    } else if m.inline {
+    } else if m.inline && m.annotated[0] < m.async_fns {
+        // The attribute is only news where some async fn is not under it yet.
         "clean: set to deny, or #[no_blocking]".to_owned()
     } else {
         "clean: set to deny".to_owned()
@@ -187,4 +188,39 @@ fn markdown_table(rows: &[Vec<String>]) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Levels;
+
+    fn inline_module(async_fns: usize, no_blocking: usize) -> ModuleStats {
+        ModuleStats {
+            krate: "service".to_owned(),
+            module: "crate::handlers::counters".to_owned(),
+            file: "src/handlers.rs".to_owned(),
+            inline: true,
+            async_fns,
+            annotated: [no_blocking, 0, 0],
+            findings: [0; 4],
+            levels: Levels::all(Level::Warn),
+        }
+    }
+
+    /// An inline `mod` that already carries `#[no_blocking]` (every async fn covered) was told
+    /// to add `#[no_blocking]`; only one with an uncovered async fn is.
+    #[test]
+    fn no_blocking_is_suggested_only_where_it_is_missing() {
+        let covered = row(&inline_module(2, 2));
+        assert_eq!(
+            covered.last().map(String::as_str),
+            Some("clean: set to deny")
+        );
+        let partly = row(&inline_module(2, 1));
+        assert_eq!(
+            partly.last().map(String::as_str),
+            Some("clean: set to deny, or #[no_blocking]")
+        );
+    }
 }

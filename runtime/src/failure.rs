@@ -39,6 +39,10 @@ pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 /// assert_eq!(child.to_string(), "child `page 3` of scope `fetch` failed");
 /// assert_eq!(std::error::Error::source(&child).unwrap().to_string(), "reset");
 /// assert_eq!(format!("{child:#}"), "child `page 3` of scope `fetch` failed: reset");
+///
+/// // A child started with `warden::spawn` (no name):
+/// let unnamed = Failure::Child { scope: "fetch".into(), child: "child".into(), error: "reset".into() };
+/// assert_eq!(unnamed.to_string(), "a child of scope `fetch` failed");
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -86,7 +90,12 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Child { scope, child, .. } => {
-                write!(f, "child `{child}` of scope `{scope}` failed")?;
+                // An unnamed child is "child": "child `child` of .." would read as a typo.
+                if child == "child" {
+                    write!(f, "a child of scope `{scope}` failed")?;
+                } else {
+                    write!(f, "child `{child}` of scope `{scope}` failed")?;
+                }
                 if f.alternate() {
                     let mut source = self.source();
                     while let Some(cause) = source {

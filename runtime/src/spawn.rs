@@ -302,7 +302,7 @@ where
 /// Awaiting yields `Ok(value)`, `Err(Failure::Child { error, .. })` for the child's error or
 /// panic (then `error` is a [`Failure::Panicked`]), or `Err(Failure::Cancelled)` when the child
 /// was aborted or never started.
-#[must_use = "drop the handle explicitly to leave the child to its scope"]
+#[must_use = "await the handle for the child's outcome, or leave the child to its scope with `drop(handle)` (`let _ =` on a future is a clippy warning)"]
 pub struct ChildHandle<T> {
     rx: Option<oneshot::Receiver<ChildResult<T>>>,
     scope: Arc<Scope>,

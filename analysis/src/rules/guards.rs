@@ -40,6 +40,11 @@ pub const CONSUMING: &[&str] = &[
     "into_inner",
 ];
 
+/// Methods of a guard itself that take it by value and give back another guard of the same
+/// lock: tokio's `w.downgrade()` (write guard to read guard). Called on a binding holding a
+/// guard they move it; on anything else they are left alone.
+pub const GUARD_CONSUMING: &[&str] = &["downgrade"];
+
 /// Associated fns of guard types that turn a guard into another guard of the same lock:
 /// `MutexGuard::map(g, |v| &mut v.field)`, `RwLockWriteGuard::downgrade(g)`.
 pub const MAPPING: &[&str] = &[

@@ -100,6 +100,9 @@ impl Walker<'_> {
             Expr::Path(p) if p.qself.is_none() => Some(&p.path),
             _ => None,
         };
+        if let Some(name) = path.and_then(syn::Path::get_ident) {
+            self.call_bound_closure(name);
+        }
         if let Some(path) = path {
             if self.checks.blocking && self.in_async() {
                 self.judge_call(call, path, position);

@@ -13,6 +13,7 @@ use syn::visit::Visit;
 use syn::{Block, Expr, ExprBreak, ExprIf, ExprMatch, Label};
 
 use super::guards::Guard;
+use super::tasks::fixed_count;
 use super::{Position, Walker, let_pattern, let_scrutinee};
 
 /// A path through a branch, for the note that says where a guard survives it.
@@ -264,7 +265,10 @@ impl Walker<'_> {
             _ => return,
         };
         let start = self.guards.state.clone();
-        self.loop_depth += 1;
+        // A `for` over a fixed number of items (`0..3`, `[a, b]`) starts at most that many
+        // tasks: only the other loops count as unbounded for R4.
+        let unbounded = !matches!(expr, Expr::ForLoop(e) if fixed_count(&e.expr));
+        self.loop_depth += usize::from(unbounded);
         self.guards.exits.push(Exit {
             label: label_name(label.as_ref().map(|l| &l.name)),
             is_loop: true,
@@ -282,7 +286,7 @@ impl Walker<'_> {
             w.with_bindings(pattern, |w| w.visit_block(body));
         });
         let exit = self.guards.exits.pop();
-        self.loop_depth -= 1;
+        self.loop_depth -= usize::from(unbounded);
         let mut paths = breaks(exit);
         if exits_at_head {
             let path = || Path::Lazy {

@@ -292,7 +292,12 @@ impl Walker<'_> {
     fn end_moved(&mut self, moved: &[(&Ident, Move)]) {
         for (name, how) in moved {
             if let Some(guard) = self.guards.binding_mut(name, true) {
-                if *how == Move::Always || guard.shape == Shape::Holding {
+                let ends = match how {
+                    Move::Always => true,
+                    Move::IfHolding => guard.shape == Shape::Holding,
+                    Move::IfGuard => guard.shape == Shape::Guard,
+                };
+                if ends {
                     guard.alive = false;
                 }
             }

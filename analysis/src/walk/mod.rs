@@ -9,6 +9,7 @@
 //! guards in `guards`, macro arguments in `macros`, the types of values in `types`.
 
 mod calls;
+mod closures;
 mod crate_fns;
 mod flow;
 mod guards;
@@ -121,6 +122,8 @@ struct Walker<'a> {
     loop_depth: usize,
     /// Bindings that hold spawned tasks' handles.
     handles: Vec<tasks::Handle>,
+    /// Sync closures bound to names, with what they break when called.
+    deferred: Vec<closures::Deferred>,
     /// Bindings of the body and their types, where known.
     locals: types::Locals,
     /// When summarising a sync fn of the crate: its file as messages show it. Only the code that
@@ -145,6 +148,7 @@ impl<'a> Walker<'a> {
             has_async_code: context == Context::Async,
             loop_depth: 0,
             handles: Vec::new(),
+            deferred: Vec::new(),
             locals: types::Locals::default(),
             summary_of,
         }
@@ -228,8 +232,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .init
             .as_ref()
             .and_then(|init| self.type_of(&init.expr));
+        self.forget_closures(&ownership::bound_names(&local.pat));
         if !markers::is_allowed(&local.attrs) {
-            if let Some(init) = &local.init {
+            // A closure bound to a name is reported where it is called, if at all.
+            let closure = self.walk_bound_closure(local);
+            if let (false, Some(init)) = (closure, &local.init) {
                 self.visit_in(Position::Value, &init.expr);
                 if let Some((_, diverge)) = &init.diverge {
                     // The `else` of `let .. else` diverges: what it does to guards stays there.

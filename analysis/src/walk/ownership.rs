@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprCall, ExprMethodCall, Ident, Pat};
 
-use crate::rules::guards::{CONSUMING, LOCKING, UNWRAPPING, WRAPPING, is_mapping};
+use crate::rules::guards::{CONSUMING, GUARD_CONSUMING, LOCKING, UNWRAPPING, WRAPPING, is_mapping};
 
 /// Whether a value is the guard itself or holds one inside (`Option`, `Result`, a struct).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,9 @@ pub(super) enum Move {
     /// As the receiver of a consuming `Option`/`Result` method: a move only for a value that
     /// holds a guard, not for the guard itself.
     IfHolding,
+    /// As the receiver of a guard's own consuming method (`w.downgrade()`): a move only for the
+    /// guard itself.
+    IfGuard,
 }
 
 /// The lock call a guard expression is made by: `m.lock()` in `m.lock().await.unwrap()?`, with
@@ -150,6 +153,12 @@ pub(super) fn sources<'e>(
     match expr {
         Expr::MethodCall(m) if is_lock_call(m) && knows.is_lock(m) => {
             out.push((Source::Taken, Some(shape.unwrap_or(Shape::Holding))));
+        }
+        // `w.downgrade()`: the guard `w` held, as another guard of the same lock.
+        Expr::MethodCall(m) if GUARD_CONSUMING.contains(&m.method.to_string().as_str()) => {
+            if let Some(name) = path_ident(&m.receiver) {
+                out.push((Source::Binding(name), Some(shape.unwrap_or(Shape::Guard))));
+            }
         }
         // Also a lock-named method of the crate's own type (`fn read(&self) -> RwLockReadGuard`).
         Expr::MethodCall(m) => {
@@ -290,9 +299,13 @@ pub(super) fn moved_by<'e>(expr: &'e Expr, out: &mut Vec<(&'e Ident, Move)>) {
         // The callee too: `(move || g.len())()` moves `g` into the closure it calls.
         Expr::Call(c) => std::iter::once(&*c.func).chain(&c.args).collect(),
         Expr::MethodCall(m) => {
-            let consuming = CONSUMING.contains(&m.method.to_string().as_str());
+            let method = m.method.to_string();
+            let consuming = CONSUMING.contains(&method.as_str());
             match path_ident(&m.receiver) {
                 Some(name) if consuming => out.push((name, Move::IfHolding)),
+                Some(name) if GUARD_CONSUMING.contains(&method.as_str()) => {
+                    out.push((name, Move::IfGuard));
+                }
                 Some(_) => {}
                 None => moved_by(&m.receiver, out),
             }

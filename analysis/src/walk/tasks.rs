@@ -270,3 +270,45 @@ fn strip_parens(mut expr: &Expr) -> &Expr {
     }
     expr
 }
+
+/// A `for` loop's iterator expression whose number of items the source fixes: a range between
+/// integer literals or consts (`0..3`, `1..=WORKERS`), an array literal (`[a, b]`, `&[a, b]`,
+/// `[a, b].into_iter()`) or anything capped by `.take(3)` / `.take(MAX)`.
+pub(super) fn fixed_count(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(e) => fixed_count(&e.expr),
+        Expr::Reference(e) => fixed_count(&e.expr),
+        Expr::Array(_) => true,
+        Expr::Range(range) => {
+            range.end.as_deref().is_some_and(is_fixed_number)
+                && range.start.as_deref().is_none_or(is_fixed_number)
+        }
+        Expr::MethodCall(call) if call.method == "take" => {
+            call.args.first().is_some_and(is_fixed_number)
+        }
+        Expr::MethodCall(call)
+            if matches!(call.method.to_string().as_str(), "iter" | "into_iter")
+                && call.args.is_empty() =>
+        {
+            fixed_count(&call.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// An integer literal, or a path to a const (named in upper case, the way consts are).
+fn is_fixed_number(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(_),
+            ..
+        }) => true,
+        Expr::Paren(e) => is_fixed_number(&e.expr),
+        Expr::Path(path) => path.path.segments.last().is_some_and(|segment| {
+            let name = segment.ident.to_string();
+            name.chars().any(|c| c.is_ascii_uppercase())
+                && !name.chars().any(|c| c.is_ascii_lowercase())
+        }),
+        _ => false,
+    }
+}
