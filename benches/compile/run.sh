@@ -14,19 +14,31 @@
 # The expansion size is the line count of `cargo rustc -- -Zunpretty=expanded` (a nightly-only
 # flag, allowed on stable by RUSTC_BOOTSTRAP=1), over N.
 #
-# usage: benches/compile/run.sh            (N=1000 REPEAT=3 by default)
+# LAYOUT=files (issue 10) spreads the fns over 20 files of a module tree whose handlers call the
+# crate's sync helpers in other files (`use` items, `super::` paths, a re-export), so
+# `#[no_blocking]` reads, parses and follows the crate; only plain, no_blocking and instrument
+# are measured there (VARIANTS overrides the list in either layout).
+#
+# usage: benches/compile/run.sh            (N=1000 REPEAT=3 LAYOUT=single by default)
 #        N=200 REPEAT=1 benches/compile/run.sh
+#        LAYOUT=files benches/compile/run.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 n="${N:-1000}"
 repeat="${REPEAT:-3}"
+layout="${LAYOUT:-single}"
+case "$layout" in
+    single) default_variants="plain no_blocking supervised bounded instrument" ;;
+    files) default_variants="plain no_blocking instrument" ;;
+    *) echo "LAYOUT must be single or files" >&2; exit 2 ;;
+esac
+read -r -a variants <<< "${VARIANTS:-$default_variants}"
 work="$repo/target/compile-bench"
-# One target dir for every variant: the dependencies are built once and shared.
+# One target dir for every variant and layout: the dependencies are built once and shared.
 export CARGO_TARGET_DIR="$work/target"
 export CARGO_INCREMENTAL=0
-variants=(plain no_blocking supervised bounded instrument)
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -42,20 +54,24 @@ timed() {
 
 declare -A checks builds lines
 for variant in "${variants[@]}"; do
-    dir="$work/$variant"
+    dir="$work/$layout-$variant"
     rm -rf "$dir"
-    python3 "$here/gen.py" "$variant" "$dir" "$repo" "$n"
+    python3 "$here/gen.py" "$variant" "$dir" "$repo" "$n" "$layout"
     # Same dependency versions as the workspace.
     cp "$repo/Cargo.lock" "$dir/Cargo.lock"
     # Warm: the dependencies (checked and built), and the crate once.
-    (cd "$dir" && cargo check -q && cargo build -q) 2>/dev/null
+    # A variant that does not compile (a finding of `#[no_blocking]`) stops the run, with its errors.
+    if ! (cd "$dir" && cargo check -q && cargo build -q) 2>"$dir.log"; then
+        cat "$dir.log" >&2
+        exit 1
+    fi
     lines[$variant]=$(cd "$dir" && RUSTC_BOOTSTRAP=1 cargo rustc -q --lib -- -Zunpretty=expanded 2>/dev/null | wc -l)
 done
 
 for round in $(seq "$repeat"); do
     for variant in "${variants[@]}"; do
-        c=$(timed check "$work/$variant")
-        b=$(timed build "$work/$variant")
+        c=$(timed check "$work/$layout-$variant")
+        b=$(timed build "$work/$layout-$variant")
         checks[$variant]+="$c "
         builds[$variant]+="$b "
         echo "round $round $variant: check $c s, build $b s" >&2
@@ -68,7 +84,7 @@ for variant in "${variants[@]}"; do
     build[$variant]=$(printf '%s\n' ${builds[$variant]} | median)
 done
 
-printf '\n%s async fns, medians of %s rounds, %s, %s cores\n\n' "$n" "$repeat" "$(rustc --version)" "$(nproc)"
+printf '\n%s async fns (layout %s), medians of %s rounds, %s, %s cores\n\n' "$n" "$layout" "$repeat" "$(rustc --version)" "$(nproc)"
 printf '| variant | cargo check (s) | added (s) | added per fn (ms) | cargo build (s) | added (s) | expanded lines | lines per fn | added lines per fn |\n'
 printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 for variant in "${variants[@]}"; do
