@@ -15,6 +15,7 @@ use std::rc::Rc;
 use syn::Item;
 use syn::spanned::Spanned;
 
+use crate::timing::{self, Step};
 use warden_analysis::Scope;
 use warden_analysis::model::{CrateModel, FileCache, ItemHint, self_type_name};
 
@@ -50,14 +51,19 @@ pub(crate) fn scope_for(item: &Item) -> Scope {
     let file = absolute(&file);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let Some(model) = cache.model_for(&file) else {
+        let Some(model) = timing::step(Step::Model, || cache.model_for(&file)) else {
             return Scope::item_only();
         };
-        match model.locate(&file, line, &hint) {
+        match timing::step(Step::Locate, || model.locate(&file, line, &hint)) {
             Some(location) => Scope::at(model, location),
             None => Scope::item_only(),
         }
     })
+}
+
+/// How many files this process has read and parsed so far.
+pub(crate) fn files_parsed() -> usize {
+    CACHE.with(|cache| cache.borrow().files.parses())
 }
 
 /// What the item is and the span of its name.

@@ -3,7 +3,9 @@
 //! A macro knows the file and line of the item it was given; the same item in the parsed file
 //! (matched by kind, name and line) tells its module path, the `use` items in sight and `Self`.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use syn::spanned::Spanned;
 use syn::{ImplItem, Item, TraitItem};
@@ -92,14 +94,16 @@ impl CrateModel {
 
     fn find_in(&self, module: ModuleId, line: usize, hint: &ItemHint) -> Option<Location> {
         let items = self.module(module);
-        for item in items.items() {
-            if !spans_line(item, line) {
+        let lines = self.item_lines(module);
+        for (item, lines) in items.items().iter().zip(lines.iter()) {
+            if !lines.item.contains(&line) {
                 continue;
             }
             let here = Location {
                 module,
                 self_ty: None,
             };
+            let member_fn = |name: &syn::Ident| matches!(hint, ItemHint::Fn(n) if name == n);
             match item {
                 Item::Fn(f) if *hint == ItemHint::Fn(f.sig.ident.to_string()) => return Some(here),
                 Item::Mod(m) if *hint == ItemHint::Mod(m.ident.to_string()) => return Some(here),
@@ -111,9 +115,9 @@ impl CrateModel {
                     return Some(here);
                 }
                 Item::Trait(t) => {
-                    let found = t.items.iter().any(|member| {
+                    let found = t.items.iter().zip(&lines.members).any(|(member, range)| {
                         matches!(member, TraitItem::Fn(f)
-                            if *hint == ItemHint::Fn(f.sig.ident.to_string()) && spans_line(member, line))
+                            if range.contains(&line) && member_fn(&f.sig.ident))
                     });
                     return found.then_some(here);
                 }
@@ -122,9 +126,9 @@ impl CrateModel {
                     if name.is_some_and(|n| *hint == ItemHint::Impl(n)) {
                         return Some(here);
                     }
-                    let found = imp.items.iter().any(|member| {
+                    let found = imp.items.iter().zip(&lines.members).any(|(member, range)| {
                         matches!(member, ImplItem::Fn(f)
-                            if *hint == ItemHint::Fn(f.sig.ident.to_string()) && spans_line(member, line))
+                            if range.contains(&line) && member_fn(&f.sig.ident))
                     });
                     return found.then(|| Location {
                         module,
@@ -135,6 +139,43 @@ impl CrateModel {
             }
         }
         None
+    }
+
+    /// The lines of the module's items, computed once per module: a node's span is found by
+    /// printing the node, too slow to repeat for each of a thousand macro calls on one file.
+    fn item_lines(&self, module: ModuleId) -> Rc<[ItemLines]> {
+        let data = self.data(module);
+        let lines = data.lines.get_or_init(|| {
+            super::files::detached(|| {
+                self.module(module)
+                    .items()
+                    .iter()
+                    .map(ItemLines::of)
+                    .collect()
+            })
+        });
+        Rc::clone(lines)
+    }
+}
+
+/// The lines an item covers, and those of its members (the items of an `impl` or a trait).
+#[derive(Debug)]
+pub(crate) struct ItemLines {
+    item: RangeInclusive<usize>,
+    members: Vec<RangeInclusive<usize>>,
+}
+
+impl ItemLines {
+    fn of(item: &Item) -> ItemLines {
+        let members = match item {
+            Item::Impl(imp) => imp.items.iter().map(lines).collect(),
+            Item::Trait(t) => t.items.iter().map(lines).collect(),
+            _ => Vec::new(),
+        };
+        ItemLines {
+            item: lines(item),
+            members,
+        }
     }
 }
 
@@ -148,9 +189,9 @@ pub fn self_type_name(ty: &syn::Type) -> Option<String> {
     }
 }
 
-fn spans_line(node: &impl Spanned, line: usize) -> bool {
+fn lines(node: &impl Spanned) -> RangeInclusive<usize> {
     let span = node.span();
-    span.start().line <= line && line <= span.end().line
+    span.start().line..=span.end().line
 }
 
 /// `path` made absolute against the current directory, for comparison.
