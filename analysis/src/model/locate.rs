@@ -202,3 +202,37 @@ fn normalize(path: &Path) -> PathBuf {
         std::env::current_dir().map_or_else(|_| path.to_path_buf(), |dir| dir.join(path))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileCache;
+
+    /// A thousand annotated fns in one file: one parse, and each found by its line.
+    #[test]
+    fn a_thousand_fns_in_one_file_cost_one_parse() {
+        let dir = std::env::temp_dir().join(format!("warden-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = dir.join("lib.rs");
+        let mut source = String::from("struct S;\nimpl S {\n");
+        for i in 0..1000 {
+            source += &format!("    async fn m{i}(&self) {{}}\n");
+        }
+        source += "}\n";
+        for i in 0..1000 {
+            source += &format!("async fn f{i}() {{}}\n");
+        }
+        std::fs::write(&root, source).unwrap();
+        let cache = Rc::new(FileCache::new());
+        let model = CrateModel::with_cache(&root, Rc::clone(&cache)).unwrap();
+        for i in 0..1000 {
+            let method = model.locate(&root, i + 3, &ItemHint::Fn(format!("m{i}")));
+            assert!(method.is_some_and(|at| at.self_ty.is_some()), "m{i}");
+            let free = model.locate(&root, i + 1004, &ItemHint::Fn(format!("f{i}")));
+            assert!(free.is_some(), "f{i}");
+        }
+        assert!(model.locate(&root, 5, &ItemHint::Fn("m0".into())).is_none());
+        assert_eq!(cache.parses(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
