@@ -5,8 +5,8 @@
 # #[tracing::instrument]) generates a crate of N async fns with gen.py under target/compile-bench/
 # (never committed) and builds its dependencies once. Then, REPEAT rounds, each timing
 # `cargo check` and `cargo build` (debug, with codegen) of every variant's crate alone (src/lib.rs
-# touched first); the medians are reported. Rounds go over the variants in turn, so a change of
-# machine load during the run weighs on every variant alike.
+# touched first); the medians of the wall and CPU times are reported. Rounds go over the variants
+# in turn, so a change of machine load during the run weighs on every variant alike.
 #
 # Incremental compilation is off: re-checking an unchanged file would reuse the previous results
 # and measure almost nothing but the macros' own run.
@@ -42,17 +42,19 @@ export CARGO_INCREMENTAL=0
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Seconds taken by `cargo $1` of the crate in $2, after touching its source.
+# "wall cpu": seconds taken by `cargo $1` of the crate in $2 after touching its source, and the
+# CPU seconds (user + system) of cargo and the compiler under it. The CPU time moves less with
+# the machine's load than the wall time, which includes waiting for a core.
 timed() {
     touch "$2/src/lib.rs"
-    local start end
-    start=$(date +%s.%N)
-    (cd "$2" && cargo "$1" -q)
-    end=$(date +%s.%N)
-    awk -v a="$end" -v b="$start" 'BEGIN { print a - b }'
+    local times
+    times=$(mktemp)
+    (cd "$2" && /usr/bin/time -f '%e %U %S' -o "$times" cargo "$1" -q)
+    awk '{ print $1, $2 + $3 }' "$times"
+    rm -f "$times"
 }
 
-declare -A checks builds lines
+declare -A checks builds check_cpus build_cpus lines
 for variant in "${variants[@]}"; do
     dir="$work/$layout-$variant"
     rm -rf "$dir"
@@ -70,28 +72,34 @@ done
 
 for round in $(seq "$repeat"); do
     for variant in "${variants[@]}"; do
-        c=$(timed check "$work/$layout-$variant")
-        b=$(timed build "$work/$layout-$variant")
+        read -r c cc < <(timed check "$work/$layout-$variant")
+        read -r b bc < <(timed build "$work/$layout-$variant")
         checks[$variant]+="$c "
         builds[$variant]+="$b "
-        echo "round $round $variant: check $c s, build $b s" >&2
+        check_cpus[$variant]+="$cc "
+        build_cpus[$variant]+="$bc "
+        echo "round $round $variant: check $c s (CPU $cc s), build $b s (CPU $bc s)" >&2
     done
 done
 
-declare -A check build
+declare -A check build check_cpu build_cpu
 for variant in "${variants[@]}"; do
     check[$variant]=$(printf '%s\n' ${checks[$variant]} | median)
     build[$variant]=$(printf '%s\n' ${builds[$variant]} | median)
+    check_cpu[$variant]=$(printf '%s\n' ${check_cpus[$variant]} | median)
+    build_cpu[$variant]=$(printf '%s\n' ${build_cpus[$variant]} | median)
 done
 
 printf '\n%s async fns (layout %s), medians of %s rounds, %s, %s cores\n\n' "$n" "$layout" "$repeat" "$(rustc --version)" "$(nproc)"
-printf '| variant | cargo check (s) | added (s) | added per fn (ms) | cargo build (s) | added (s) | expanded lines | lines per fn | added lines per fn |\n'
-printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+printf '| variant | cargo check (s) | added (s) | added per fn (ms) | check CPU (s) | added CPU (s) | cargo build (s) | added (s) | build CPU (s) | added CPU (s) | expanded lines | lines per fn | added lines per fn |\n'
+printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 for variant in "${variants[@]}"; do
     awk -v v="$variant" -v n="$n" \
         -v c="${check[$variant]}" -v cp="${check[plain]}" \
+        -v cc="${check_cpu[$variant]}" -v ccp="${check_cpu[plain]}" \
         -v b="${build[$variant]}" -v bp="${build[plain]}" \
+        -v bc="${build_cpu[$variant]}" -v bcp="${build_cpu[plain]}" \
         -v l="${lines[$variant]}" -v lp="${lines[plain]}" \
-        'BEGIN { printf "| %s | %.2f | %+.2f | %+.2f | %.2f | %+.2f | %d | %.1f | %+.1f |\n",
-                 v, c, c - cp, (c - cp) * 1000 / n, b, b - bp, l, l / n, (l - lp) / n }'
+        'BEGIN { printf "| %s | %.2f | %+.2f | %+.2f | %.2f | %+.2f | %.2f | %+.2f | %.2f | %+.2f | %d | %.1f | %+.1f |\n",
+                 v, c, c - cp, (c - cp) * 1000 / n, cc, cc - ccp, b, b - bp, bc, bc - bcp, l, l / n, (l - lp) / n }'
 done
