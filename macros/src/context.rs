@@ -15,6 +15,7 @@ use std::rc::Rc;
 use syn::Item;
 use syn::spanned::Spanned;
 
+use crate::timing::{self, Step};
 use warden_analysis::Scope;
 use warden_analysis::model::{CrateModel, FileCache, ItemHint, self_type_name};
 
@@ -43,21 +44,30 @@ pub(crate) fn scope_for(item: &Item) -> Scope {
     let Some(file) = span.local_file() else {
         return Scope::item_only();
     };
-    let line = span.start().line;
+    scope_at(&absolute(&file), span.start().line, &hint)
+}
+
+/// The context of the item `hint` whose name is on `line` of `file` (absolute), from the
+/// models and files this process keeps.
+fn scope_at(file: &Path, line: usize, hint: &ItemHint) -> Scope {
     if line == 0 {
         return Scope::item_only();
     }
-    let file = absolute(&file);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let Some(model) = cache.model_for(&file) else {
+        let Some(model) = timing::step(Step::Model, || cache.model_for(file)) else {
             return Scope::item_only();
         };
-        match model.locate(&file, line, &hint) {
+        match timing::step(Step::Locate, || model.locate(file, line, hint)) {
             Some(location) => Scope::at(model, location),
             None => Scope::item_only(),
         }
     })
+}
+
+/// How many files this process has read and parsed so far.
+pub(crate) fn files_parsed() -> usize {
+    CACHE.with(|cache| cache.borrow().files.parses())
 }
 
 /// What the item is and the span of its name.
@@ -140,5 +150,59 @@ fn absolute(path: &Path) -> PathBuf {
         path.to_owned()
     } else {
         std::env::current_dir().map_or_else(|_| path.to_owned(), |dir| dir.join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each macro call asks for its item's context; the calls of one compilation share one
+    /// process, so the file is parsed once for all of them and parsed again only once edited.
+    #[test]
+    fn macro_calls_on_one_file_share_one_parse() {
+        let dir = std::env::temp_dir().join(format!("warden-context-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("lib.rs");
+        let fns = 300;
+        let mut source = String::from("mod helpers;\n");
+        for i in 0..fns {
+            source += &format!("pub async fn f{i}() -> usize {{ helpers::load().len() }}\n");
+        }
+        std::fs::write(&file, &source).unwrap();
+        // The name of `f{i}` is on line `i + 2`.
+        let call = |i: usize| scope_at(&file, i + 2, &ItemHint::Fn(format!("f{i}")));
+
+        let first = call(0);
+        let model = Rc::clone(first.model().expect("the file is read"));
+        let parsed = files_parsed();
+        for i in 1..fns {
+            let scope = call(i);
+            let same = scope.model().is_some_and(|m| Rc::ptr_eq(m, &model));
+            assert!(same, "call {i} reuses the crate model");
+            assert_eq!(scope.module(), first.module());
+        }
+        assert_eq!(
+            files_parsed(),
+            parsed,
+            "{fns} calls, no parse after the first"
+        );
+
+        // An edit (a later modification time) is seen by the next call: one parse, a new model.
+        std::fs::write(&file, source + "pub async fn added() {}\n").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        let handle = std::fs::File::options().write(true).open(&file).unwrap();
+        handle.set_modified(later).unwrap();
+        let edited = scope_at(&file, fns + 2, &ItemHint::Fn("added".into()));
+        let rebuilt = edited.model().is_some_and(|m| !Rc::ptr_eq(m, &model));
+        assert!(rebuilt, "the edited file gives a new model");
+        assert_eq!(
+            files_parsed(),
+            parsed + 1,
+            "only the edited file is parsed again"
+        );
+        call(7).model().expect("still located after the edit");
+        assert_eq!(files_parsed(), parsed + 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,6 +12,7 @@ mod model;
 mod path;
 mod report;
 mod target;
+mod timing;
 mod valid;
 
 use proc_macro::TokenStream;

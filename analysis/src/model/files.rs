@@ -82,6 +82,8 @@ pub struct FileCache {
     files: RefCell<HashMap<PathBuf, Rc<ParsedFile>>>,
     /// Source given as strings (tests, editors' unsaved buffers): never read from disk.
     overlays: RefCell<HashMap<PathBuf, Rc<ParsedFile>>>,
+    /// How many files were read and parsed: what the cache exists to keep low.
+    parses: std::cell::Cell<usize>,
 }
 
 impl FileCache {
@@ -114,6 +116,7 @@ impl FileCache {
             return Some(Rc::clone(file));
         }
         let source = std::fs::read_to_string(path).ok()?;
+        self.parses.set(self.parses.get() + 1);
         let parsed = Rc::new(ParsedFile {
             path: path.to_owned(),
             mtime: Some(mtime),
@@ -131,6 +134,11 @@ impl FileCache {
             None => true,
             Some(mtime) => modified(&file.path) == Some(mtime),
         }
+    }
+
+    /// How many times a file was read from disk and parsed (timing reports and tests).
+    pub fn parses(&self) -> usize {
+        self.parses.get()
     }
 
     /// Whether a file exists at `path` (on disk or as an overlay).

@@ -3,9 +3,11 @@
 //! A macro knows the file and line of the item it was given; the same item in the parsed file
 //! (matched by kind, name and line) tells its module path, the `use` items in sight and `Self`.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use proc_macro2::Span;
+use syn::spanned::Spanned;
 use syn::{ImplItem, Item, TraitItem};
 
 use super::types::Ty;
@@ -92,14 +94,16 @@ impl CrateModel {
 
     fn find_in(&self, module: ModuleId, line: usize, hint: &ItemHint) -> Option<Location> {
         let items = self.module(module);
-        for item in items.items() {
-            if !spans_line(item, line) {
+        let lines = self.item_lines(module);
+        for (item, lines) in items.items().iter().zip(lines.iter()) {
+            if !lines.item.contains(&line) {
                 continue;
             }
             let here = Location {
                 module,
                 self_ty: None,
             };
+            let member_fn = |name: &syn::Ident| matches!(hint, ItemHint::Fn(n) if name == n);
             match item {
                 Item::Fn(f) if *hint == ItemHint::Fn(f.sig.ident.to_string()) => return Some(here),
                 Item::Mod(m) if *hint == ItemHint::Mod(m.ident.to_string()) => return Some(here),
@@ -111,9 +115,9 @@ impl CrateModel {
                     return Some(here);
                 }
                 Item::Trait(t) => {
-                    let found = t.items.iter().any(|member| {
+                    let found = t.items.iter().zip(&lines.members).any(|(member, range)| {
                         matches!(member, TraitItem::Fn(f)
-                            if *hint == ItemHint::Fn(f.sig.ident.to_string()) && spans_line(member, line))
+                            if range.contains(&line) && member_fn(&f.sig.ident))
                     });
                     return found.then_some(here);
                 }
@@ -122,9 +126,9 @@ impl CrateModel {
                     if name.is_some_and(|n| *hint == ItemHint::Impl(n)) {
                         return Some(here);
                     }
-                    let found = imp.items.iter().any(|member| {
+                    let found = imp.items.iter().zip(&lines.members).any(|(member, range)| {
                         matches!(member, ImplItem::Fn(f)
-                            if *hint == ItemHint::Fn(f.sig.ident.to_string()) && spans_line(member, line))
+                            if range.contains(&line) && member_fn(&f.sig.ident))
                     });
                     return found.then(|| Location {
                         module,
@@ -135,6 +139,43 @@ impl CrateModel {
             }
         }
         None
+    }
+
+    /// The lines of the module's items, computed once per module: a node's span is found by
+    /// printing the node, too slow to repeat for each of a thousand macro calls on one file.
+    fn item_lines(&self, module: ModuleId) -> Rc<[ItemLines]> {
+        let data = self.data(module);
+        let lines = data.lines.get_or_init(|| {
+            super::files::detached(|| {
+                self.module(module)
+                    .items()
+                    .iter()
+                    .map(ItemLines::of)
+                    .collect()
+            })
+        });
+        Rc::clone(lines)
+    }
+}
+
+/// The lines an item covers, and those of its members (the items of an `impl` or a trait).
+#[derive(Debug)]
+pub(crate) struct ItemLines {
+    item: RangeInclusive<usize>,
+    members: Vec<RangeInclusive<usize>>,
+}
+
+impl ItemLines {
+    fn of(item: &Item) -> ItemLines {
+        let members = match item {
+            Item::Impl(imp) => imp.items.iter().map(lines).collect(),
+            Item::Trait(t) => t.items.iter().map(lines).collect(),
+            _ => Vec::new(),
+        };
+        ItemLines {
+            item: lines(item),
+            members,
+        }
     }
 }
 
@@ -148,79 +189,9 @@ pub fn self_type_name(ty: &syn::Type) -> Option<String> {
     }
 }
 
-/// Whether an item (or `impl`/trait member) covers `line`: from its first attribute or keyword
-/// to its closing brace or semicolon. Read off those tokens, not `Spanned::span`, which would
-/// print the whole item (a thousand fns in a file would cost a thousand printings of it).
-fn spans_line(node: &impl Lines, line: usize) -> bool {
-    node.lines()
-        .is_some_and(|(first, last)| first <= line && line <= last)
-}
-
-/// The first and last line of a node.
-trait Lines {
-    fn lines(&self) -> Option<(usize, usize)>;
-}
-
-fn range(attrs: &[syn::Attribute], first: Span, last: Span) -> (usize, usize) {
-    let start = attrs
-        .first()
-        .map_or(first, |a| a.pound_token.span)
-        .start()
-        .line;
-    (start.min(first.start().line), last.end().line)
-}
-
-impl Lines for Item {
-    fn lines(&self) -> Option<(usize, usize)> {
-        let (attrs, first, last) = match self {
-            Item::Fn(f) => (
-                &f.attrs,
-                f.sig.fn_token.span,
-                f.block.brace_token.span.close(),
-            ),
-            Item::Mod(m) => {
-                let last = match (&m.content, &m.semi) {
-                    (Some((brace, _)), _) => brace.span.close(),
-                    (None, Some(semi)) => semi.span,
-                    (None, None) => return None,
-                };
-                (&m.attrs, m.mod_token.span, last)
-            }
-            Item::Impl(i) => (&i.attrs, i.impl_token.span, i.brace_token.span.close()),
-            Item::Trait(t) => (&t.attrs, t.trait_token.span, t.brace_token.span.close()),
-            _ => return None,
-        };
-        Some(range(attrs, first, last))
-    }
-}
-
-impl Lines for ImplItem {
-    fn lines(&self) -> Option<(usize, usize)> {
-        match self {
-            ImplItem::Fn(f) => Some(range(
-                &f.attrs,
-                f.sig.fn_token.span,
-                f.block.brace_token.span.close(),
-            )),
-            _ => None,
-        }
-    }
-}
-
-impl Lines for TraitItem {
-    fn lines(&self) -> Option<(usize, usize)> {
-        match self {
-            TraitItem::Fn(f) => {
-                let last = match (&f.default, &f.semi_token) {
-                    (Some(block), _) => block.brace_token.span.close(),
-                    (None, Some(semi)) => semi.span,
-                    (None, None) => return None,
-                };
-                Some(range(&f.attrs, f.sig.fn_token.span, last))
-            }
-            _ => None,
-        }
-    }
+fn lines(node: &impl Spanned) -> RangeInclusive<usize> {
+    let span = node.span();
+    span.start().line..=span.end().line
 }
 
 /// `path` made absolute against the current directory, for comparison.
@@ -229,5 +200,39 @@ fn normalize(path: &Path) -> PathBuf {
         path.to_path_buf()
     } else {
         std::env::current_dir().map_or_else(|_| path.to_path_buf(), |dir| dir.join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileCache;
+
+    /// A thousand annotated fns in one file: one parse, and each found by its line.
+    #[test]
+    fn a_thousand_fns_in_one_file_cost_one_parse() {
+        let dir = std::env::temp_dir().join(format!("warden-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = dir.join("lib.rs");
+        let mut source = String::from("struct S;\nimpl S {\n");
+        for i in 0..1000 {
+            source += &format!("    async fn m{i}(&self) {{}}\n");
+        }
+        source += "}\n";
+        for i in 0..1000 {
+            source += &format!("async fn f{i}() {{}}\n");
+        }
+        std::fs::write(&root, source).unwrap();
+        let cache = Rc::new(FileCache::new());
+        let model = CrateModel::with_cache(&root, Rc::clone(&cache)).unwrap();
+        for i in 0..1000 {
+            let method = model.locate(&root, i + 3, &ItemHint::Fn(format!("m{i}")));
+            assert!(method.is_some_and(|at| at.self_ty.is_some()), "m{i}");
+            let free = model.locate(&root, i + 1004, &ItemHint::Fn(format!("f{i}")));
+            assert!(free.is_some(), "f{i}");
+        }
+        assert!(model.locate(&root, 5, &ItemHint::Fn("m0".into())).is_none());
+        assert_eq!(cache.parses(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

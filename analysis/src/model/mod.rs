@@ -75,6 +75,8 @@ struct ModuleData {
     names: OnceCell<Rc<resolve::Names>>,
     /// What its glob imports import from, resolved on first need.
     globs: OnceCell<Vec<Resolved>>,
+    /// The lines of its items, indexed on first need (see [`locate`]).
+    lines: OnceCell<Rc<[locate::ItemLines]>>,
 }
 
 /// A module's items, kept alive with their file.
@@ -181,6 +183,7 @@ impl CrateModel {
             children: OnceCell::new(),
             names: OnceCell::new(),
             globs: OnceCell::new(),
+            lines: OnceCell::new(),
         };
         let display_base = root_file
             .parent()
@@ -393,6 +396,7 @@ impl CrateModel {
                     children: OnceCell::new(),
                     names: OnceCell::new(),
                     globs: OnceCell::new(),
+                    lines: OnceCell::new(),
                 })
             } else {
                 tree::module_files(
@@ -415,6 +419,7 @@ impl CrateModel {
                         children: OnceCell::new(),
                         names: OnceCell::new(),
                         globs: OnceCell::new(),
+                        lines: OnceCell::new(),
                     })
                 })
             };

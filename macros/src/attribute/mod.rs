@@ -13,6 +13,7 @@ use syn::{Block, Item};
 use crate::model::AsyncFn;
 use crate::report::Report;
 use crate::target::{self, FnItem};
+use crate::timing::{self, Step};
 use crate::valid;
 
 /// The frame every attribute shares: parses the item (or emits it untouched with the error when
@@ -24,7 +25,8 @@ pub(crate) fn each_fn(
     mut report: Report,
     mut each: impl FnMut(&mut FnItem<'_>, bool, &mut Report),
 ) -> (TokenStream, Report) {
-    let mut parsed: Item = match syn::parse2(item.clone()) {
+    let parsed = timing::step(Step::Parse, || syn::parse2::<Item>(item.clone()));
+    let mut parsed = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
             report.error(error);
@@ -33,18 +35,22 @@ pub(crate) fn each_fn(
     };
     let direct = matches!(parsed, Item::Fn(_));
     let scope = crate::context::scope_for(&parsed);
-    let placement = target::for_each_fn(&mut parsed, attribute, &scope, &mut |function| {
-        each(function, direct, &mut report);
+    let placement = timing::step(Step::Check, || {
+        target::for_each_fn(&mut parsed, attribute, &scope, &mut |function| {
+            each(function, direct, &mut report);
+        })
     });
     if let Err(error) = placement {
         report.error(error);
     }
-    (parsed.into_token_stream(), report)
+    let tokens = timing::step(Step::Emit, || parsed.into_token_stream());
+    (tokens, report)
 }
 
 /// The item followed by the report's errors.
 pub(crate) fn emit(mut tokens: TokenStream, report: Report) -> TokenStream {
-    tokens.extend(report.into_tokens());
+    timing::step(Step::Emit, || tokens.extend(report.into_tokens()));
+    timing::call_done();
     tokens
 }
 
