@@ -142,7 +142,6 @@ impl Server {
 /// blocking call, or a lock guard alive at an `.await`, fails the build with the fix to apply.
 #[warden::no_blocking]
 pub mod handlers {
-    use std::convert::Infallible;
     use std::sync::Arc;
     use std::sync::atomic::Ordering::Relaxed;
     use std::time::Duration;
@@ -187,10 +186,8 @@ pub mod handlers {
                 continue;
             };
             let shared = Arc::clone(&shared);
-            let task = async move {
-                connection(socket, &shared).await;
-                Ok::<(), Infallible>(())
-            };
+            // A unit child: `connection` handles its own errors, it has nothing to report.
+            let task = async move { connection(socket, &shared).await };
             let child = warden::spawn_named("connection", task).await;
             // Dropping the handle leaves the child to the scope, which waits for it on exit.
             drop(child);

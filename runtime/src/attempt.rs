@@ -16,7 +16,8 @@ use tracing::Span;
 
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
-use crate::scope::{CURRENT, Kind, Limits, Owner, Scope, ensure_runtime};
+use crate::scope::owners::Owner;
+use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
 use crate::tree;
 
 /// How a scope ended: the body's value, the body's own error, or a warden failure.

@@ -3,7 +3,8 @@
 
 use std::future::Future;
 
-use crate::scope::{CURRENT, Scope};
+use crate::scope::CURRENT;
+use crate::scope::owners::{current_or_root, owner};
 
 /// A scope's cancellation, as code inside it sees it: check it, wait for it, or cancel the scope.
 ///
@@ -83,7 +84,7 @@ impl CancellationToken {
 /// # }
 /// ```
 pub async fn cancelled() {
-    Scope::owner().token().clone().cancelled_owned().await;
+    owner().token().clone().cancelled_owned().await;
 }
 
 /// True once the current scope (or an ancestor) is cancelled. Outside any scope: true once the
@@ -98,7 +99,7 @@ pub async fn cancelled() {
 pub fn is_cancelled() -> bool {
     match CURRENT.try_with(|s| s.is_cancelled()) {
         Ok(cancelled) => cancelled,
-        Err(_) => Scope::current_or_root().is_some_and(|root| root.is_cancelled()),
+        Err(_) => current_or_root().is_some_and(|root| root.is_cancelled()),
     }
 }
 
@@ -116,5 +117,5 @@ pub fn is_cancelled() -> bool {
 /// ```
 #[must_use]
 pub fn current_token() -> CancellationToken {
-    CancellationToken::wrap(Scope::owner().token().clone())
+    CancellationToken::wrap(owner().token().clone())
 }

@@ -14,6 +14,7 @@
 //! (one run of it), `supervise` and `restart` (running it once or again), `spawn`, `cancel`,
 //! `failure`, `shutdown` (the root), `bound`, `detect`, `offload`, `settings`, `duration`,
 //! `registry` (the register-once list and the lock `bound`, `detect` and `scope` share),
+//! `waiting` (the waiter count `bound` and `scope` share),
 //! `ratelimit`, `snapshot` and `metrics`.
 
 mod attempt;
@@ -36,6 +37,7 @@ mod spawn;
 mod supervise;
 mod tree;
 mod user_types;
+mod waiting;
 
 pub use cancel::{CancellationToken, cancelled, current_token, is_cancelled};
 pub use config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN, RestartPolicy, ScopeConfig};

@@ -19,7 +19,7 @@ use tracing::Span;
 
 use crate::cancel::CancellationToken;
 use crate::failure::Failure;
-use crate::scope::Scope;
+use crate::scope::owners::{Offloaded, owner};
 
 /// Runs `work` on Tokio's blocking pool and returns its value.
 ///
@@ -106,12 +106,12 @@ where
 {
     let span = Span::current();
     async move {
-        let scope = Scope::owner();
+        let scope = owner();
         let token = with_token.then(|| scope.token().child_token());
         let cancel_on_drop = token
             .clone()
             .map(tokio_util::sync::CancellationToken::drop_guard);
-        let counted = scope.offload_started(at);
+        let counted = Offloaded::start(&scope, at);
         drop(scope);
         let joined = tokio::task::spawn_blocking(move || {
             let _counted = counted; // until the closure's end, panic included

@@ -13,7 +13,8 @@ use tracing::Instrument as _;
 
 use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
-use crate::scope::{CURRENT, Kind, Limits, Owner, Scope, ensure_runtime};
+use crate::scope::owners::{Owner, Running};
+use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
 use crate::tree::LogOnSignal;
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
@@ -159,7 +160,7 @@ async fn run_root<F: Future>(
 ) -> Result<F::Output, Failure> {
     let scope = Arc::clone(owner.scope());
     // Meanwhile code outside any scope (a `warden::spawn` in a plain handler) belongs to it.
-    let running = scope.enter_running();
+    let running = Running::enter(&scope);
     let token = scope.token().clone();
     // Boxed so it can be dropped at the deadline while the children are still drained; once per
     // program, so the allocation does not matter.

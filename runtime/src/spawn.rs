@@ -15,6 +15,7 @@ use tokio::task::AbortHandle;
 use tracing::Instrument as _;
 
 use crate::failure::{BoxError, Failure};
+use crate::scope::owners::owner;
 use crate::scope::{CURRENT, Scope, ensure_runtime};
 
 /// What a child sends to its handle: its value, or its error (a panic as `Failure::Panicked`).
@@ -144,7 +145,7 @@ where
     let fut = Box::pin(fut);
     async move {
         ensure_runtime("`warden::spawn` of child", &name);
-        let scope = Scope::owner();
+        let scope = owner();
         // A free slot is one compare-and-swap; only a full scope builds the race below.
         let got_slot = scope.capacity.try_take()
             || tokio::select! {
@@ -213,7 +214,7 @@ where
 {
     let name = name.into();
     ensure_runtime("`warden::try_spawn` of child", &name);
-    let scope = Scope::owner();
+    let scope = owner();
     if !scope.capacity.try_take() {
         return Err(Failure::Overloaded {
             name: Cow::Borrowed(scope.name),

@@ -93,15 +93,16 @@ async fn wait_mode_admits_everyone_but_never_more_than_the_limit() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn reject_mode_turns_away_at_once_and_counts_it() {
-    static BOUND: Bound = Bound::new("tests::reject", LIMIT);
+/// `CALLERS` callers of `bound` at once in `mode`, each holding its permit 2 ms: how many got
+/// in and how many were turned away, after the checks every mode shares (the limit held, each
+/// refusal counted, nothing left in flight or waiting).
+async fn stampede_in(bound: &'static Bound, mode: BoundMode) -> (usize, usize) {
     let gauge = Arc::new(Gauge::default());
     let (ok, overloaded) = stampede(|| {
         let gauge = Arc::clone(&gauge);
         async move {
-            BOUND
-                .run_or_fail(BoundMode::Reject, async move {
+            bound
+                .run_or_fail(mode, async move {
                     gauge.occupy(Duration::from_millis(2)).await;
                     Ok(())
                 })
@@ -110,43 +111,34 @@ async fn reject_mode_turns_away_at_once_and_counts_it() {
     })
     .await;
     assert_eq!(ok + overloaded, CALLERS);
+    assert!(gauge.max.load(SeqCst) <= LIMIT);
+    let snap = bound.snapshot();
+    assert_eq!(snap.rejected, overloaded as u64);
+    assert_eq!((snap.in_flight, snap.waiting), (0, 0));
+    assert!(snap.max_in_flight <= LIMIT);
+    (ok, overloaded)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reject_mode_turns_away_at_once_and_counts_it() {
+    static BOUND: Bound = Bound::new("tests::reject", LIMIT);
+    let (ok, overloaded) = stampede_in(&BOUND, BoundMode::Reject).await;
     assert!(
         ok >= LIMIT && overloaded > 0,
         "ok {ok}, overloaded {overloaded}"
     );
-    assert!(gauge.max.load(SeqCst) <= LIMIT);
-    let snap = BOUND.snapshot();
-    assert_eq!(snap.rejected, overloaded as u64);
-    assert_eq!((snap.in_flight, snap.waiting), (0, 0));
-    assert!(snap.max_in_flight <= LIMIT);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn deadline_mode_waits_then_turns_away() {
     static BOUND: Bound = Bound::new("tests::deadline", LIMIT);
-    let gauge = Arc::new(Gauge::default());
-    let (ok, overloaded) = stampede(|| {
-        let gauge = Arc::clone(&gauge);
-        async move {
-            BOUND
-                .run_or_fail(BoundMode::WaitFor(Duration::from_millis(20)), async move {
-                    gauge.occupy(Duration::from_millis(2)).await;
-                    Ok(())
-                })
-                .await
-        }
-    })
-    .await;
-    assert_eq!(ok + overloaded, CALLERS);
+    let mode = BoundMode::WaitFor(Duration::from_millis(20));
+    let (ok, overloaded) = stampede_in(&BOUND, mode).await;
     // The first LIMIT get in at once; some more get in by waiting; most time out.
     assert!(
         ok > LIMIT && overloaded > 0,
         "ok {ok}, overloaded {overloaded}"
     );
-    assert!(gauge.max.load(SeqCst) <= LIMIT);
-    let snap = BOUND.snapshot();
-    assert_eq!(snap.rejected, overloaded as u64);
-    assert_eq!((snap.in_flight, snap.waiting), (0, 0));
 }
 
 /// Asserts the single permit of `bound` is free again.

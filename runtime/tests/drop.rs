@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
+use support::{Capture, DropFlag, bounded, eventually, flag, is_set, stubborn};
 use tracing::Level;
 use warden_runtime::metrics::live_children;
 use warden_runtime::{Failure, ScopeConfig, spawn_named, supervise};
@@ -18,14 +18,7 @@ async fn dropping_the_scope_aborts_every_child_and_leaves_no_task_alive() {
     let scope = supervise(&LOSER, move || {
         let (fa, fb, fc) = (fa.clone(), fb.clone(), fc.clone());
         async move {
-            drop(
-                spawn_named("sleeper", async move {
-                    let _f = DropFlag(fa);
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
+            drop(spawn_named("sleeper", stubborn(fa)).await);
             // A child that runs its own scope with its own child: the whole subtree must go.
             drop(
                 spawn_named("middle", async move {
@@ -33,14 +26,7 @@ async fn dropping_the_scope_aborts_every_child_and_leaves_no_task_alive() {
                     supervise(&INNER, move || {
                         let fc = fc.clone();
                         async move {
-                            drop(
-                                spawn_named("grandchild", async move {
-                                    let _f = DropFlag(fc);
-                                    std::future::pending::<()>().await;
-                                    Ok::<_, Failure>(())
-                                })
-                                .await,
-                            );
+                            drop(spawn_named("grandchild", stubborn(fc)).await);
                             std::future::pending::<()>().await;
                             Ok::<(), Failure>(())
                         }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
+use support::{Capture, DropFlag, bounded, eventually, flag, is_set, stubborn};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::metrics::{live_children, scope_stats};
@@ -45,7 +45,7 @@ async fn a_spawn_outside_any_scope_is_a_child_of_the_running_root() {
                 })
                 .await,
             );
-            drop(spawn_named("stubborn", stuck(s)).await);
+            drop(spawn_named("stubborn", stubborn(s)).await);
         });
         plain.await.expect("the plain task");
         // Both are the root's children: counted in the process and in the root's stats.
@@ -170,7 +170,7 @@ async fn an_offload_still_running_at_shutdown_is_named_in_the_report() {
     assert_eq!(left.len(), 1, "{:#?}", capture.events());
     let sites = left[0].field("closures").unwrap_or_default();
     assert!(
-        sites.contains("offload at") && sites.contains("tree.rs"),
+        sites.contains("offload at") && sites.contains("ownership.rs"),
         "{sites}"
     );
     let done = capture
@@ -252,13 +252,4 @@ async fn a_root_that_ends_normally_waits_for_out_of_scope_children() {
     assert_eq!(r.expect("main's value"), "main is done");
     assert!(is_set(&done), "the root returned before its child finished");
     eventually("the child is gone", || live_children() == 0).await;
-}
-
-/// A child that never finishes and ignores cancellation; its flag tells that it was dropped.
-fn stuck(dropped: Arc<AtomicBool>) -> impl std::future::Future<Output = ()> + Send {
-    let flag = DropFlag(dropped);
-    async move {
-        let _flag = flag;
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-    }
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,22 +15,35 @@ use warden_runtime::{
 
 const MS: Duration = Duration::from_millis(1);
 
+/// Runs `cfg`'s scope with the body `attempt` makes from each attempt's number (from 1);
+/// returns the result and how many attempts ran.
+async fn attempts<T, Fut>(
+    cfg: &'static ScopeConfig,
+    mut attempt: impl FnMut(u32) -> Fut,
+) -> (Result<T, BoxError>, u32)
+where
+    Fut: Future<Output = Result<T, BoxError>>,
+{
+    let mut n = 0;
+    let r = bounded(supervise(cfg, || {
+        n += 1;
+        attempt(n)
+    }))
+    .await;
+    (r, n)
+}
+
 #[tokio::test(start_paused = true)]
 async fn transient_restarts_after_errors_and_panics_then_returns_ok() {
     static CFG: ScopeConfig = ScopeConfig::new("transient").restart(RestartPolicy::on_failure());
     let (capture, _g) = Capture::install();
-    let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        let n = attempts;
-        async move {
-            match n {
-                1 => Err("first try fails".into()),
-                2 => panic!("second try panics"),
-                _ => Ok(n),
-            }
+    let (r, attempts) = attempts::<u32, _>(&CFG, |n| async move {
+        match n {
+            1 => Err("first try fails".into()),
+            2 => panic!("second try panics"),
+            _ => Ok(n),
         }
-    }))
+    })
     .await;
     assert_eq!(r.expect("third attempt succeeds"), 3);
     assert_eq!(attempts, 3);
@@ -45,12 +59,7 @@ async fn transient_restarts_after_errors_and_panics_then_returns_ok() {
 #[tokio::test(start_paused = true)]
 async fn transient_does_not_restart_after_ok() {
     static CFG: ScopeConfig = ScopeConfig::new("once").restart(RestartPolicy::on_failure());
-    let mut attempts = 0u32;
-    let r: Result<&str, BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        async { Ok("done") }
-    }))
-    .await;
+    let (r, attempts) = attempts::<&str, _>(&CFG, |_| async { Ok("done") }).await;
     assert_eq!(r.expect("ok"), "done");
     assert_eq!(attempts, 1);
 }
@@ -63,13 +72,7 @@ async fn permanent_restarts_after_ok_until_the_intensity_is_reached() {
             .within(Duration::from_secs(60)),
     );
     let (capture, _g) = Capture::install();
-    let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        let n = attempts;
-        async move { Ok(n) }
-    }))
-    .await;
+    let (r, attempts) = attempts::<u32, _>(&CFG, |n| async move { Ok(n) }).await;
     // 1 run + 4 restarts; the last result is returned.
     assert_eq!(r.expect("ok"), 5);
     assert_eq!(attempts, 5);
@@ -88,13 +91,8 @@ async fn intensity_exceeded_returns_the_last_failure() {
             .within(Duration::from_secs(10)),
     );
     let (capture, _g) = Capture::install();
-    let mut attempts = 0u32;
-    let r: Result<(), BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        let n = attempts;
-        async move { Err(format!("failure #{n}").into()) }
-    }))
-    .await;
+    let (r, attempts) =
+        attempts::<(), _>(&CFG, |n| async move { Err(format!("failure #{n}").into()) }).await;
     assert_eq!(r.expect_err("gives up").to_string(), "failure #3");
     assert_eq!(attempts, 3);
     // Failures 1 and 2 were logged when restarting; failure 3 is returned, not logged.
@@ -110,16 +108,13 @@ async fn restarts_outside_the_period_do_not_count() {
             .max_restarts(1)
             .within(Duration::from_millis(100)),
     );
-    let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        let n = attempts;
+    let (r, _) = attempts::<u32, _>(&CFG, |n| {
         async move {
             // Each run lasts longer than the period, so only one restart is ever "recent".
             tokio::time::sleep(Duration::from_millis(150)).await;
             if n < 4 { Err("again".into()) } else { Ok(n) }
         }
-    }))
+    })
     .await;
     assert_eq!(r.expect("never more than one restart per 100 ms"), 4);
 }
@@ -164,15 +159,11 @@ async fn a_cancelled_attempt_is_not_restarted() {
             .max_restarts(10)
             .within(Duration::from_secs(60)),
     );
-    let mut attempts = 0u32;
-    let r: Result<(), BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        async {
-            current_token().cancel();
-            std::future::pending::<()>().await;
-            Ok(())
-        }
-    }))
+    let (r, attempts) = attempts::<(), _>(&CFG, |_| async {
+        current_token().cancel();
+        std::future::pending::<()>().await;
+        Ok(())
+    })
     .await;
     let err = r.expect_err("cancelled");
     assert!(
@@ -186,18 +177,13 @@ async fn a_cancelled_attempt_is_not_restarted() {
 #[tokio::test(start_paused = true)]
 async fn child_failure_restarts_the_scope() {
     static CFG: ScopeConfig = ScopeConfig::new("parent").restart(RestartPolicy::on_failure());
-    let mut attempts = 0u32;
-    let r: Result<u32, BoxError> = bounded(supervise(&CFG, || {
-        attempts += 1;
-        let n = attempts;
-        async move {
-            if n == 1 {
-                drop(spawn(async { Err::<(), _>("child down") }).await);
-                std::future::pending::<()>().await;
-            }
-            Ok(n)
+    let (r, _) = attempts::<u32, _>(&CFG, |n| async move {
+        if n == 1 {
+            drop(spawn(async { Err::<(), _>("child down") }).await);
+            std::future::pending::<()>().await;
         }
-    }))
+        Ok(n)
+    })
     .await;
     assert_eq!(r.expect("second attempt"), 2);
 }

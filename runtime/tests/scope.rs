@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use support::{Capture, DropFlag, bounded, flag, is_set};
+use support::{Capture, bounded, cleans_up, flag, is_set, stubborn};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::metrics::scope_stats;
 use warden_runtime::{
-    BoxError, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn, spawn_named,
-    supervise, supervise_with, try_spawn,
+    BoxError, ChildOutput, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn,
+    spawn_named, supervise, supervise_with, try_spawn,
 };
 
 /// A child that records whether it saw its scope's cancellation, then stops cleanly.
@@ -25,37 +25,39 @@ async fn polite(saw_cancel: Arc<AtomicBool>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A body that never finishes on its own; its flag tells that it was dropped (also when it was
-/// never polled).
-fn stuck_body(dropped: Arc<AtomicBool>) -> impl Future<Output = ()> + Send {
-    let flag = DropFlag(dropped);
-    async move {
-        let _flag = flag;
-        std::future::pending::<()>().await;
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
+/// Runs the scope `parent` whose body waits forever next to a sibling that never ends and the
+/// child `name` (`failing`). Returns the scope's result, and whether the sibling and the body
+/// were dropped.
+async fn next_to_a_failing_child<F>(name: &'static str, failing: F) -> (Result<(), Failure>, bool)
+where
+    F: Future<Output: ChildOutput<Ok: Send>> + Send + 'static,
+{
     static CFG: ScopeConfig = ScopeConfig::new("parent");
-    let (capture, _g) = Capture::install();
-    let (sibling, body_dropped) = (flag(), flag());
-    let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, s) = (b.clone(), s.clone());
+    let (sibling, body) = (flag(), flag());
+    let (s, b) = (sibling.clone(), body.clone());
+    let mut failing = Some(failing);
+    let r = bounded(supervise(&CFG, move || {
+        let (b, s, failing) = (b.clone(), s.clone(), failing.take());
         async move {
-            drop(spawn_named("sibling", polite(s)).await);
-            drop(
-                spawn_named("bad", async {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    Err::<(), _>("boom")
-                })
-                .await,
-            );
-            stuck_body(b).await;
+            drop(spawn_named("sibling", stubborn(s)).await);
+            if let Some(failing) = failing {
+                drop(spawn_named(name, failing).await);
+            }
+            stubborn(b).await;
             Ok(())
         }
     }))
+    .await;
+    (r, is_set(&sibling) && is_set(&body))
+}
+
+#[tokio::test(start_paused = true)]
+async fn unowned_child_error_aborts_sibling_and_body_and_is_returned() {
+    let (capture, _g) = Capture::install();
+    let (r, dropped) = next_to_a_failing_child("bad", async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        Err::<(), _>("boom")
+    })
     .await;
     match r {
         Err(Failure::Child {
@@ -69,8 +71,7 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
         }
         other => panic!("expected Failure::Child, got {other:?}"),
     }
-    assert!(is_set(&sibling), "the sibling did not see the cancellation");
-    assert!(is_set(&body_dropped), "the body was not dropped");
+    assert!(dropped, "the sibling and the body were not dropped");
     assert_eq!(
         capture.at(Level::ERROR).len(),
         0,
@@ -80,26 +81,13 @@ async fn unowned_child_error_cancels_sibling_and_body_and_is_returned() {
 
 #[tokio::test(start_paused = true)]
 async fn unowned_child_panic_is_returned_as_child_panicked() {
-    static CFG: ScopeConfig = ScopeConfig::new("parent");
-    let (sibling, body_dropped) = (flag(), flag());
-    let (s, b) = (sibling.clone(), body_dropped.clone());
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, s) = (b.clone(), s.clone());
-        async move {
-            drop(spawn_named("sibling", polite(s)).await);
-            drop(
-                spawn_named("crasher", async {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    std::panic::panic_any::<&str>("kaboom");
-                    #[allow(unreachable_code)]
-                    Ok::<(), Failure>(())
-                })
-                .await,
-            );
-            stuck_body(b).await;
-            Ok(())
+    let (r, dropped) = next_to_a_failing_child("crasher", async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        // Not the block's last expression, or its output would be `!`, not a child's output.
+        if std::hint::black_box(true) {
+            std::panic::panic_any::<&str>("kaboom");
         }
-    }))
+    })
     .await;
     let Err(Failure::Child {
         scope,
@@ -117,7 +105,7 @@ async fn unowned_child_panic_is_returned_as_child_panicked() {
         }
         other => panic!("expected Failure::Panicked inside, got {other:?}"),
     }
-    assert!(is_set(&sibling) && is_set(&body_dropped));
+    assert!(dropped);
 }
 
 #[tokio::test(start_paused = true)]
@@ -249,7 +237,7 @@ async fn body_error_is_returned_as_is_after_children_are_aborted() {
     let r: Result<(), MyError> = bounded(supervise(&CFG, move || {
         let d = d.clone();
         async move {
-            drop(spawn(stuck_body(d)).await);
+            drop(spawn(stubborn(d)).await);
             Err(MyError::Mine("nope"))
         }
     }))
@@ -325,8 +313,8 @@ async fn timeout_drops_the_body_and_aborts_the_children() {
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
         let (b, c) = (b.clone(), c.clone());
         async move {
-            drop(spawn(stuck_body(c)).await);
-            stuck_body(b).await;
+            drop(spawn(stubborn(c)).await);
+            stubborn(b).await;
             Ok(())
         }
     }))
@@ -351,7 +339,7 @@ async fn timeout_also_covers_the_wait_for_children() {
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
         let d = d.clone();
         async move {
-            drop(spawn(stuck_body(d)).await);
+            drop(spawn(stubborn(d)).await);
             Ok(())
         }
     }))
@@ -382,23 +370,8 @@ async fn children_that_ignore_cancellation_are_aborted_after_grace() {
     let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
         let (p, s) = (p.clone(), s.clone());
         async move {
-            drop(
-                spawn_named("polite", async move {
-                    cancelled().await;
-                    tokio::time::sleep(Duration::from_millis(50)).await; // cleanup within grace
-                    p.store(true, Ordering::SeqCst);
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
-            drop(
-                spawn_named("stubborn", async move {
-                    let _f = DropFlag(s);
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    Ok::<_, Failure>(())
-                })
-                .await,
-            );
+            drop(spawn_named("polite", cleans_up(Duration::from_millis(50), p)).await);
+            drop(spawn_named("stubborn", stubborn(s)).await);
             current_token().cancel();
             Ok(())
         }
@@ -445,7 +418,7 @@ async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
                         let (b, g) = (b.clone(), g.clone());
                         async move {
                             drop(spawn(polite(g)).await);
-                            stuck_body(b).await;
+                            stubborn(b).await;
                             Ok(())
                         }
                     })

@@ -6,7 +6,7 @@ mod support;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use support::{Capture, DropFlag, bounded, eventually, flag, is_set};
+use support::{Capture, bounded, cleans_up, eventually, flag, is_set, stubborn};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::metrics::live_children;
@@ -40,36 +40,14 @@ async fn shutdown_cancels_gives_grace_then_aborts_and_reports_stragglers() {
     });
     let started = Instant::now();
     let r = bounded(root.run(async move {
-        drop(
-            spawn_named("polite", async move {
-                cancelled().await;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                p.store(true, Ordering::SeqCst);
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
-        drop(
-            spawn_named("stubborn", async move {
-                let _f = DropFlag(s);
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                Ok::<_, Failure>(())
-            })
-            .await,
-        );
+        drop(spawn_named("polite", cleans_up(Duration::from_millis(50), p)).await);
+        drop(spawn_named("stubborn", stubborn(s)).await);
         // A supervised scope in `main` with a child that ignores cancellation: its own grace
         // (60 s) is longer than the root's, so the root cuts it off.
         let served: Result<(), Failure> = supervise(&SERVER, move || {
             let d = d.clone();
             async move {
-                drop(
-                    spawn_named("deep", async move {
-                        let _f = DropFlag(d);
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                        Ok::<_, Failure>(())
-                    })
-                    .await,
-                );
+                drop(spawn_named("deep", stubborn(d)).await);
                 std::future::pending::<()>().await;
                 Ok(())
             }

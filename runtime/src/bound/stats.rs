@@ -14,6 +14,7 @@ use crate::ratelimit::RateLimit;
 use crate::registry::Registry;
 use crate::settings::wait_warning;
 use crate::snapshot::BoundSnapshot;
+use crate::waiting::Waiting;
 
 /// A bound as the list of every bound sees it.
 pub(super) trait Listed: Sync {
@@ -143,21 +144,5 @@ impl Stats {
             rejected: self.rejected.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
         }
-    }
-}
-
-/// Counts a caller as waiting for as long as it lives, including when its future is dropped.
-pub(super) struct Waiting<'a>(&'a AtomicUsize);
-
-impl<'a> Waiting<'a> {
-    fn enter(counter: &'a AtomicUsize) -> Self {
-        counter.fetch_add(1, Relaxed);
-        Waiting(counter)
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Relaxed);
     }
 }

@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use tokio::sync::Notify;
 
+use crate::waiting::Waiting;
+
 /// The child slots of one scope.
 pub(crate) struct Capacity {
     max: usize,
@@ -46,7 +48,7 @@ impl Capacity {
     /// Waits for a free slot and takes it. Not fair: a spawner that arrives as a slot is freed
     /// may take it before one that waited.
     pub(crate) async fn take(&self) {
-        let _waiting = Waiter::enter(&self.waiters);
+        let _waiting = Waiting::enter(&self.waiters);
         loop {
             let mut freed = pin!(self.freed.notified());
             freed.as_mut().enable();
@@ -63,21 +65,5 @@ impl Capacity {
         if self.waiters.load(SeqCst) > 0 {
             self.freed.notify_one();
         }
-    }
-}
-
-/// Counts a spawner waiting for a slot for as long as it waits (also when dropped).
-struct Waiter<'a>(&'a AtomicUsize);
-
-impl<'a> Waiter<'a> {
-    fn enter(waiters: &'a AtomicUsize) -> Self {
-        waiters.fetch_add(1, SeqCst);
-        Waiter(waiters)
-    }
-}
-
-impl Drop for Waiter<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, SeqCst);
     }
 }

@@ -12,19 +12,18 @@ mod children;
 mod counts;
 mod first_failure;
 mod offloads;
+pub(crate) mod owners;
 
 use std::borrow::Cow;
-use std::panic::Location;
-use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
+use crate::config::DEFAULT_GRACE;
 use crate::failure::{BoxError, Failure};
-use crate::registry::lock;
 use crate::snapshot::ScopeStats;
 use crate::tree::Node;
 use capacity::Capacity;
@@ -43,25 +42,6 @@ tokio::task_local! {
     /// The scope that owns the running code: a supervised body or one of its children.
     pub(crate) static CURRENT: Arc<Scope>;
 }
-
-/// Where children spawned outside any scope go: never cancelled, failures logged.
-static GLOBAL: LazyLock<Arc<Scope>> = LazyLock::new(|| {
-    let global = Scope::new(
-        "warden::global",
-        Kind::Global,
-        None,
-        Limits {
-            max_children: DEFAULT_MAX_CHILDREN,
-            grace: None,
-        },
-        Some(CancellationToken::new()),
-    );
-    crate::tree::list(&global);
-    global
-});
-
-/// The roots running now, newest last: code outside any scope belongs to the newest.
-static ROOTS: Mutex<Vec<Weak<Scope>>> = Mutex::new(Vec::new());
 
 /// Counters of the current scope, or `None` outside any scope.
 ///
@@ -157,28 +137,6 @@ impl Scope {
     /// The scope of the running code, if any.
     pub(crate) fn current() -> Option<Arc<Scope>> {
         CURRENT.try_with(Arc::clone).ok()
-    }
-
-    /// The scope of the running code, else the newest running root: the parent of a scope
-    /// that starts here.
-    pub(crate) fn current_or_root() -> Option<Arc<Scope>> {
-        Self::current().or_else(|| {
-            let roots = lock(&ROOTS);
-            roots.iter().rev().find_map(Weak::upgrade)
-        })
-    }
-
-    /// Who owns code running here: the current scope, else the newest running root, else the
-    /// process-wide global scope (never cancelled, failures logged).
-    pub(crate) fn owner() -> Arc<Scope> {
-        Self::current_or_root().unwrap_or_else(|| Arc::clone(&GLOBAL))
-    }
-
-    /// Lists this root as running until the returned guard drops: meanwhile code outside any
-    /// scope belongs to it.
-    pub(crate) fn enter_running(self: &Arc<Self>) -> Running {
-        lock(&ROOTS).push(Arc::downgrade(self));
-        Running(Arc::downgrade(self))
     }
 
     /// The scope that polled this one first (the owner of its code), if any.
@@ -323,21 +281,6 @@ impl Scope {
         self.offloads.as_deref()
     }
 
-    /// An offloaded closure starts at `at` under this scope: the tree's root (if any) counts it
-    /// until the returned guard drops (the closure's end, on its thread).
-    pub(crate) fn offload_started(self: &Arc<Self>, at: &'static Location<'static>) -> Offloaded {
-        let root = if self.kind == Kind::Root {
-            Some(Arc::clone(self))
-        } else {
-            self.root.clone()
-        };
-        let root = root.and_then(|root| {
-            let id = root.offloads()?.start(at);
-            Some((root, id))
-        });
-        Offloaded(root)
-    }
-
     /// True when a child's error is only the echo of this scope's own cancellation.
     pub(crate) fn is_echo(&self, error: &BoxError) -> bool {
         error
@@ -445,63 +388,6 @@ impl Scope {
             t.cancel();
         }
         self.abort_children("of a scope dropped before it finished");
-    }
-}
-
-/// Owns a running scope: dropped before [`finish`](Self::finish), it cancels the scope and
-/// aborts its children, so no child outlives the code that owns it. The one abandon path, for
-/// a supervised call and a `Root` alike.
-pub(crate) struct Owner(Option<Arc<Scope>>);
-
-impl Owner {
-    pub(crate) fn new(scope: Arc<Scope>) -> Self {
-        Owner(Some(scope))
-    }
-
-    /// The scope, while it runs.
-    pub(crate) fn scope(&self) -> &Arc<Scope> {
-        match &self.0 {
-            Some(scope) => scope,
-            None => unreachable!("an Owner holds its scope until finish"),
-        }
-    }
-
-    /// The scope finished normally: nothing to clean up.
-    pub(crate) fn finish(mut self) -> Arc<Scope> {
-        match self.0.take() {
-            Some(scope) => scope,
-            None => unreachable!("an Owner holds its scope until finish"),
-        }
-    }
-}
-
-impl Drop for Owner {
-    fn drop(&mut self) {
-        if let Some(scope) = self.0.take() {
-            scope.abandon();
-        }
-    }
-}
-
-/// A running root's entry in the list of running roots; removed when dropped.
-pub(crate) struct Running(Weak<Scope>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        lock(&ROOTS).retain(|root| !root.ptr_eq(&self.0) && root.strong_count() > 0);
-    }
-}
-
-/// An offloaded closure counted by its tree's root (if any) until it drops.
-pub(crate) struct Offloaded(Option<(Arc<Scope>, u64)>);
-
-impl Drop for Offloaded {
-    fn drop(&mut self) {
-        if let Some((root, id)) = self.0.take() {
-            if let Some(offloads) = root.offloads() {
-                offloads.end(id);
-            }
-        }
     }
 }
 
