@@ -48,17 +48,19 @@ where
     Fut: Future<Output = Result<T, E>>,
 {
     Supervised {
-        cfg,
-        span: None,
-        scope: None,
+        driver: Driver {
+            cfg,
+            span: None,
+            scope: None,
+            sleep: None.into(),
+            waiter: None.into(),
+            on_own: false,
+            restarts,
+            deadline: None,
+            draining: None,
+            partial: None,
+        },
         body: AssertUnwindSafe(body).catch_unwind().fuse(),
-        sleep: None.into(),
-        waiter: None.into(),
-        on_own: false,
-        restarts,
-        deadline: None,
-        draining: None,
-        partial: None,
     }
 }
 
@@ -66,21 +68,78 @@ where
 /// children get there, so it is boxed to keep every call's future small.
 type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 
+/// The body as the driver sees it: polled (a panic caught) and dropped, behind a `dyn`, so the
+/// driver is compiled once per `(T, E)`, not once per supervised fn.
+trait Body<T, E> {
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BodyResult<T, E>>;
+    /// Drops the body where it stands (at its current await).
+    fn drop_body(self: Pin<&mut Self>);
+}
+
+/// The body's result, or its panic.
+type BodyResult<T, E> = std::thread::Result<Result<T, E>>;
+
+impl<Fut, T, E> Body<T, E> for Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BodyResult<T, E>> {
+        self.poll(cx)
+    }
+
+    fn drop_body(mut self: Pin<&mut Self>) {
+        self.set(Fuse::terminated());
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// A supervised call in flight: races the body against cancellation and the timeout, then
-    /// waits for the children. Hand-written (not an `async fn`) so the body is stored once.
+    /// A supervised call in flight: the body, stored once, and the driver that races it against
+    /// cancellation and the timeout, then waits for the children. Hand-written (not an
+    /// `async fn`) so the body is stored once; the only code generic over the body is this
+    /// wrapper's two short fns.
     pub(crate) struct Supervised<Fut, T, E>
     where
         Fut: Future,
     {
+        #[pin]
+        driver: Driver<T, E>,
+        #[pin]
+        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
+    }
+
+    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
+    where
+        Fut: Future,
+    {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            let mut body = this.body;
+            this.driver.abandon(&mut || body.set(Fuse::terminated()));
+        }
+    }
+}
+
+impl<Fut, T, E> Future for Supervised<Fut, T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    type Output = Outcome<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        this.driver.poll(this.body, cx)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Everything of a supervised call but its body: generic over the body's `(T, E)` only.
+    struct Driver<T, E> {
         cfg: &'static ScopeConfig,
         // Entered by every poll and by the drop, as `Instrumented` would.
         span: Option<Span>,
         // Created at the first poll, under the scope that polls it; dropped unfinished, it
         // aborts the scope's children.
         scope: Option<Owner>,
-        #[pin]
-        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
         #[pin]
         sleep: OptionFuture<Sleep>,
         #[pin]
@@ -94,24 +153,6 @@ pin_project_lite::pin_project! {
         // The body's result, kept while the children are waited for.
         partial: Option<Outcome<T, E>>,
     }
-
-    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
-    where
-        Fut: Future,
-    {
-        fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            let _entered = this.span.as_ref().map(Span::enter);
-            // Dropped before it finished (it lost a `select!`): no child may outlive it.
-            drop(this.scope.take());
-            // What the body owns is dropped inside its span, too.
-            this.body.set(Fuse::terminated());
-            this.sleep.set(None.into());
-            this.waiter.set(None.into());
-            this.draining.take();
-            this.partial.take();
-        }
-    }
 }
 
 /// How the body's race against cancellation and the timeout ended.
@@ -121,13 +162,25 @@ enum First<R> {
     TimedOut,
 }
 
-impl<Fut, T, E> Future for Supervised<Fut, T, E>
-where
-    Fut: Future<Output = Result<T, E>>,
-{
-    type Output = Outcome<T, E>;
+impl<T, E> Driver<T, E> {
+    /// Dropped before it finished (it lost a `select!`): inside the span, the scope is
+    /// abandoned (no child may outlive it), then `drop_body` drops what the body owns.
+    fn abandon(self: Pin<&mut Self>, drop_body: &mut dyn FnMut()) {
+        let mut this = self.project();
+        let _entered = this.span.as_ref().map(Span::enter);
+        drop(this.scope.take());
+        drop_body();
+        this.sleep.set(None.into());
+        this.waiter.set(None.into());
+        this.draining.take();
+        this.partial.take();
+    }
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        self: Pin<&mut Self>,
+        mut body: Pin<&mut dyn Body<T, E>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Outcome<T, E>> {
         let mut this = self.project();
         let cfg: &'static ScopeConfig = this.cfg;
         let _entered = this.span.get_or_insert_with(|| cfg.make_span()).enter();
@@ -173,8 +226,8 @@ where
                 if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
                     break First::TimedOut;
                 }
-                let body = this.body.as_mut();
-                if let Poll::Ready(out) = CURRENT.sync_scope(Arc::clone(scope), || body.poll(cx)) {
+                let polled = CURRENT.sync_scope(Arc::clone(scope), || body.as_mut().poll_body(cx));
+                if let Poll::Ready(out) = polled {
                     break First::Body(out);
                 }
                 // The body created the token (it spawned a child): listen to it before sleeping.
@@ -185,7 +238,7 @@ where
                 return Poll::Pending;
             };
             // The body (and all it owns) is dropped here, at its current await.
-            this.body.set(Fuse::terminated());
+            body.drop_body();
             this.sleep.set(None.into());
             this.waiter.set(None.into());
 
