@@ -1,11 +1,11 @@
-//! Heap bytes a live child holds, next to what `JoinSet` holds per task (issue 13): counted with
-//! the instrumented global allocator `tests/allocations.rs` uses, so this file is its own test
-//! binary with one test (the counters are process-wide).
+//! Memory follows what is live (issue 13): the heap bytes a live child holds, next to what
+//! `JoinSet` holds per task, and a per-key bound's map after a million distinct keys. Counted
+//! with the instrumented global allocator `tests/allocations.rs` uses, so this file is its own
+//! test binary and its tests run one at a time (the counters are process-wide).
 //!
-//! What it asserts is behaviour, not a size: the bytes follow the live children (they are all
-//! given back once the children end) and the cost per child stays flat as the width grows.
-//! The figures themselves are printed for BENCHMARKS.md:
-//! `cargo test --test child_memory -- --nocapture`.
+//! What it asserts is behaviour, not a size: the bytes are given back once the children (or
+//! the keys' calls) end, and the cost per child stays flat as the width grows. The figures
+//! themselves are printed for BENCHMARKS.md: `cargo test --test memory -- --nocapture`.
 
 use std::alloc::System;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,7 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use warden::{Failure, supervised};
+use warden::{Failure, bounded, supervised};
+
+/// The counters are process-wide: one test at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -96,6 +99,9 @@ async fn warden(n: u64) -> (isize, isize) {
 
 #[test]
 fn a_live_child_holds_a_flat_number_of_bytes_and_gives_them_back() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -128,4 +134,48 @@ fn a_live_child_holds_a_flat_number_of_bytes_and_gives_them_back() {
         per_child[1] * 2 <= per_child[0] * 3 && per_child[0] * 2 <= per_child[1] * 3,
         "bytes per child {per_child:?} at 100 and 1,000 children"
     );
+}
+
+#[bounded(2, per = key)]
+async fn per_key(key: u64) -> u64 {
+    tokio::task::yield_now().await;
+    key
+}
+
+#[test]
+fn a_million_distinct_keys_passing_through_leave_nothing_behind() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let batches = |range: std::ops::Range<u64>, region: Option<&Region<'_, System>>| {
+        let mut peak = 0;
+        rt.block_on(async {
+            for batch in range {
+                let calls: Vec<_> = (0..1_000).map(|i| per_key(batch * 1_000 + i)).collect();
+                let mut set = JoinSet::new();
+                for call in calls {
+                    set.spawn(call);
+                }
+                tokio::task::yield_now().await;
+                peak = peak.max(region.map_or(0, held));
+                while set.join_next().await.is_some() {}
+            }
+        });
+        peak
+    };
+    // Warm up: the bound registers itself (metrics), the runtime's run queue grows to a
+    // thousand tasks.
+    batches(1_000..1_001, None);
+    let region = Region::new(GLOBAL);
+    // A thousand keys in flight at once, a thousand times over: a million distinct keys.
+    let peak = batches(0..1_000, Some(&region));
+    let left = held(&region);
+    println!("1,000,000 distinct keys, 1,000 in flight: peak {peak} B, left after {left} B");
+    // The map shrinks once the keys are gone: what is left is its minimum capacity at most.
+    assert!(left <= 4 * 1024, "{left} B left after a million keys");
+    assert!(peak > 0, "nothing counted while keys were in flight");
 }
