@@ -1,7 +1,7 @@
 //! Memory follows what is live (issue 13): the heap bytes a live child holds, next to what
 //! `JoinSet` holds per task, and a per-key bound's map after a million distinct keys. Counted
 //! with the instrumented global allocator `tests/allocations.rs` uses, so this file is its own
-//! test binary and its tests run one at a time (the counters are process-wide).
+//! test binary with one test (the counters are process-wide).
 //!
 //! What it asserts is behaviour, not a size: the bytes are given back once the children (or
 //! the keys' calls) end, and the cost per child stays flat as the width grows. The figures
@@ -15,8 +15,13 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use warden::{Failure, bounded, supervised};
 
-/// The counters are process-wide: one test at a time.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The counters are process-wide, and the test harness allocates as it starts each test's
+/// thread: one test, whose parts run one after the other.
+#[test]
+fn memory_follows_what_is_live() {
+    a_live_child_holds_a_flat_number_of_bytes_and_gives_them_back();
+    a_million_distinct_keys_passing_through_leave_nothing_behind();
+}
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -97,11 +102,7 @@ async fn warden(n: u64) -> (isize, isize) {
     (live, held(&region))
 }
 
-#[test]
 fn a_live_child_holds_a_flat_number_of_bytes_and_gives_them_back() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -142,11 +143,7 @@ async fn per_key(key: u64) -> u64 {
     key
 }
 
-#[test]
 fn a_million_distinct_keys_passing_through_leave_nothing_behind() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
