@@ -76,7 +76,7 @@ async fn joinset(n: u64) -> (isize, isize) {
 }
 
 /// Net heap bytes per live warden child with `n` children parked (their handles kept in a
-/// vector allocated beforehand, as the JoinSet keeps its own).
+/// vector allocated beforehand, as the `JoinSet` keeps its own).
 #[supervised]
 async fn warden_children(n: u64) -> Result<isize, Failure> {
     let release = CancellationToken::new();

@@ -1,5 +1,7 @@
 //! Section 3: blocking through the crate's own sync fns, named by its chain.
 
+use std::fmt::Write as _;
+
 use super::{findings_in, findings_with, headlines, lib};
 
 const CONFIG: (&str, &str) = (
@@ -174,9 +176,9 @@ fn long_chains_are_followed_to_a_depth() {
     let chain = |n: usize| {
         let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
         for i in 1..n {
-            src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
+            let _ = writeln!(src, "fn f{i}() {{ f{}(); }}", i - 1);
         }
-        src.push_str(&format!("async fn handler() {{ f{}(); }}\n", n - 1));
+        let _ = writeln!(src, "async fn handler() {{ f{}(); }}", n - 1);
         src
     };
     let found = findings_in(&lib(&chain(10)), "handler");
