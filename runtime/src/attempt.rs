@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::FutureExt as _;
-use futures::future::{CatchUnwind, Fuse, OptionFuture};
+use futures::future::{Fuse, OptionFuture};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 use tracing::Span;
@@ -43,11 +43,27 @@ pub(crate) fn attempt<T, E, Fut>(
     cfg: &'static ScopeConfig,
     body: Fut,
     restarts: u32,
-) -> Supervised<Fut, T, E>
+) -> Supervised<Fut, T, E, Keep>
 where
     Fut: Future<Output = Result<T, E>>,
 {
+    attempt_then(cfg, body, restarts, Keep)
+}
+
+/// [`attempt`], its outcome turned into the call's output by `finish` (in the same future: no
+/// `map` layer for every supervised fn to instantiate).
+pub(crate) fn attempt_then<T, E, Fut, F>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+    restarts: u32,
+    finish: F,
+) -> Supervised<Fut, T, E, F>
+where
+    Fut: Future<Output = Result<T, E>>,
+    F: Finish<T, E>,
+{
     Supervised {
+        finish: Some(finish),
         driver: Driver {
             cfg,
             span: None,
@@ -60,7 +76,40 @@ where
             draining: None,
             partial: None,
         },
-        body: AssertUnwindSafe(body).catch_unwind().fuse(),
+        body: body.fuse(),
+    }
+}
+
+/// What a supervised call's future gives once its scope ended: the outcome itself, or (for
+/// generated code) the fn's `Result` with warden's failure converted.
+pub(crate) trait Finish<T, E> {
+    type Output;
+    fn finish(self, outcome: Outcome<T, E>) -> Self::Output;
+}
+
+/// The outcome as it is (a restart loop looks at it).
+pub(crate) struct Keep;
+
+impl<T, E> Finish<T, E> for Keep {
+    type Output = Outcome<T, E>;
+
+    fn finish(self, outcome: Outcome<T, E>) -> Outcome<T, E> {
+        outcome
+    }
+}
+
+/// The fn's `Result`, warden's failure converted by the closure.
+pub(crate) struct Convert<C>(pub(crate) C);
+
+impl<T, E, C: FnOnce(Failure) -> E> Finish<T, E> for Convert<C> {
+    type Output = Result<T, E>;
+
+    fn finish(self, outcome: Outcome<T, E>) -> Result<T, E> {
+        match outcome {
+            Outcome::Ok(value) => Ok(value),
+            Outcome::Err(error) => Err(error),
+            Outcome::Failed(failure) => Err((self.0)(failure)),
+        }
     }
 }
 
@@ -68,22 +117,19 @@ where
 /// children get there, so it is boxed to keep every call's future small.
 type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 
-/// The body as the driver sees it: polled (a panic caught) and dropped, behind a `dyn`, so the
-/// driver is compiled once per `(T, E)`, not once per supervised fn.
+/// The body as the driver sees it: polled and dropped, behind a `dyn`, so the driver (the
+/// panic catching included) is compiled once per `(T, E)`, not once per supervised fn.
 trait Body<T, E> {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BodyResult<T, E>>;
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>>;
     /// Drops the body where it stands (at its current await).
     fn drop_body(self: Pin<&mut Self>);
 }
 
-/// The body's result, or its panic.
-type BodyResult<T, E> = std::thread::Result<Result<T, E>>;
-
-impl<Fut, T, E> Body<T, E> for Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>
+impl<Fut, T, E> Body<T, E> for Fuse<Fut>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BodyResult<T, E>> {
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
         self.poll(cx)
     }
 
@@ -97,17 +143,18 @@ pin_project_lite::pin_project! {
     /// cancellation and the timeout, then waits for the children. Hand-written (not an
     /// `async fn`) so the body is stored once; the only code generic over the body is this
     /// wrapper's two short fns.
-    pub(crate) struct Supervised<Fut, T, E>
+    pub(crate) struct Supervised<Fut, T, E, F>
     where
         Fut: Future,
     {
         #[pin]
         driver: Driver<T, E>,
         #[pin]
-        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
+        body: Fuse<Fut>,
+        finish: Option<F>,
     }
 
-    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
+    impl<Fut, T, E, F> PinnedDrop for Supervised<Fut, T, E, F>
     where
         Fut: Future,
     {
@@ -119,15 +166,20 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<Fut, T, E> Future for Supervised<Fut, T, E>
+impl<Fut, T, E, F> Future for Supervised<Fut, T, E, F>
 where
     Fut: Future<Output = Result<T, E>>,
+    F: Finish<T, E>,
 {
-    type Output = Outcome<T, E>;
+    type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        this.driver.poll(this.body, cx)
+        let outcome = std::task::ready!(this.driver.poll(this.body, cx));
+        match this.finish.take() {
+            Some(finish) => Poll::Ready(finish.finish(outcome)),
+            None => unreachable!("a supervised call is not polled after it ended"),
+        }
     }
 }
 
@@ -226,9 +278,13 @@ impl<T, E> Driver<T, E> {
                 if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
                     break First::TimedOut;
                 }
-                let polled = CURRENT.sync_scope(Arc::clone(scope), || body.as_mut().poll_body(cx));
-                if let Poll::Ready(out) = polled {
-                    break First::Body(out);
+                let polled = CURRENT.sync_scope(Arc::clone(scope), || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| body.as_mut().poll_body(cx)))
+                });
+                match polled {
+                    Ok(Poll::Ready(out)) => break First::Body(Ok(out)),
+                    Err(panic) => break First::Body(Err(panic)),
+                    Ok(Poll::Pending) => {}
                 }
                 // The body created the token (it spawned a child): listen to it before sleeping.
                 if !*this.on_own && scope.existing_token().is_some() {
