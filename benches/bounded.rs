@@ -57,7 +57,7 @@ async fn semaphore_yield(x: u64) -> u64 {
 
 fn uncontended(c: &mut Criterion) {
     let rt = common::current_thread();
-    let mut g = c.benchmark_group("bounded_uncontended");
+    let mut g = common::group(c, "bounded_uncontended");
     common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     common::per_call(&mut g, &rt, "ready/semaphore", semaphore_ready);
     common::per_call(&mut g, &rt, "ready/warden", warden_ready);
@@ -108,7 +108,7 @@ fn contended(c: &mut Criterion) {
         tower::service_fn(|x| async move { Ok::<_, Infallible>(plain_yield(x).await) }),
         LIMIT,
     );
-    let mut g = c.benchmark_group("bounded_contended");
+    let mut g = common::group(c, "bounded_contended");
     g.throughput(Throughput::Elements(CALLERS));
     g.bench_function("ready/plain", |b| {
         b.to_async(&rt).iter(|| callers(plain_ready));
@@ -182,7 +182,7 @@ async fn map_yield(key: u64) -> u64 {
 
 fn per_key(c: &mut Criterion) {
     let rt = common::current_thread();
-    let mut g = c.benchmark_group("bounded_per_key");
+    let mut g = common::group(c, "bounded_per_key");
     let mut key = 0;
     let mut next = move || {
         key = (key + 1) % KEYS;
@@ -205,9 +205,18 @@ fn per_key(c: &mut Criterion) {
     g.finish();
 }
 
+/// Every group again, under a tracing subscriber (a registry with a no-op layer): both sides of
+/// each pair pay for their spans, as in a service that records them.
+fn traced(c: &mut Criterion) {
+    common::install_subscriber();
+    uncontended(c);
+    contended(c);
+    per_key(c);
+}
+
 criterion_group! {
     name = benches;
     config = common::config();
-    targets = uncontended, contended, per_key
+    targets = uncontended, contended, per_key, traced
 }
 criterion_main!(benches);

@@ -41,7 +41,7 @@ async fn detect_yield(x: u64) -> u64 {
 
 fn static_check(c: &mut Criterion) {
     let rt = common::current_thread();
-    let mut g = c.benchmark_group("no_blocking_static");
+    let mut g = common::group(c, "no_blocking_static");
     common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     common::per_call(&mut g, &rt, "ready/warden", static_ready);
     common::per_call(&mut g, &rt, "yield/plain", plain_yield);
@@ -52,7 +52,7 @@ fn static_check(c: &mut Criterion) {
 fn detection(c: &mut Criterion) {
     let rt = common::current_thread();
     let monitor = TaskMonitor::new();
-    let mut g = c.benchmark_group("no_blocking_max_poll");
+    let mut g = common::group(c, "no_blocking_max_poll");
     common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     g.bench_function("ready/task_monitor", |b| {
         b.to_async(&rt)
@@ -68,9 +68,17 @@ fn detection(c: &mut Criterion) {
     g.finish();
 }
 
+/// Every group again, under a tracing subscriber (a registry with a no-op layer): both sides of
+/// each pair pay for their spans, as in a service that records them.
+fn traced(c: &mut Criterion) {
+    common::install_subscriber();
+    static_check(c);
+    detection(c);
+}
+
 criterion_group! {
     name = benches;
     config = common::config();
-    targets = static_check, detection
+    targets = static_check, detection, traced
 }
 criterion_main!(benches);

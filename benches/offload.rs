@@ -15,7 +15,7 @@ fn work(x: u64) -> u64 {
 
 fn offload(c: &mut Criterion) {
     let rt = common::multi_thread();
-    let mut g = c.benchmark_group("offload");
+    let mut g = common::group(c, "offload");
     g.bench_function("ready/plain", |b| {
         b.to_async(&rt).iter(|| async { work(black_box(1)) });
     });
@@ -36,9 +36,16 @@ fn offload(c: &mut Criterion) {
     g.finish();
 }
 
+/// Every group again, under a tracing subscriber (a registry with a no-op layer): both sides of
+/// each pair pay for their spans, as in a service that records them.
+fn traced(c: &mut Criterion) {
+    common::install_subscriber();
+    offload(c);
+}
+
 criterion_group! {
     name = benches;
     config = common::config();
-    targets = offload
+    targets = offload, traced
 }
 criterion_main!(benches);

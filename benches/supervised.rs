@@ -5,6 +5,8 @@
 //! - `children/N`: a scope that spawns N children and sums their values, against `JoinSet` and
 //!   against `TaskTracker` + `CancellationToken` (each child raced against the token);
 //!   `warden_tree` is `warden` while another thread takes `metrics::tree()` every millisecond.
+//!   N runs over 10, 100, 1,000, 10,000 and 100,000.
+//! - every group again under a tracing subscriber (`*_traced`).
 //!
 //! Two workloads: `ready` (no suspension point) and `yield` (one `yield_now().await`), in the
 //! body for `inline`, in each child for `children`.
@@ -17,7 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use futures::FutureExt as _;
 use tokio::task::{JoinError, JoinSet, yield_now};
 use tokio_util::sync::CancellationToken;
@@ -78,7 +82,7 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 fn inline(c: &mut Criterion) {
     let rt = common::current_thread();
-    let mut g = c.benchmark_group("supervised_inline");
+    let mut g = common::group(c, "supervised_inline");
     common::per_call(&mut g, &rt, "ready/plain", plain_ready);
     g.bench_function("ready/by_hand", |b| {
         b.to_async(&rt).iter(|| by_hand(plain_ready(black_box(1))));
@@ -173,10 +177,19 @@ fn while_tree_taken<R>(f: impl FnOnce() -> R) -> R {
     out
 }
 
+/// The widths of the children group: the cost per child should not grow with them.
+const WIDTHS: [u64; 5] = [10, 100, 1_000, 10_000, 100_000];
+
+/// The one width at which the live tree is also taken while spawning.
+const TREE_WIDTH: u64 = 1_000;
+
 fn children(c: &mut Criterion) {
     let rt = common::multi_thread();
-    let mut g = c.benchmark_group("supervised_children");
-    for n in [10_u64, 1_000] {
+    let mut g = common::group(c, "supervised_children");
+    // Up to 100,000 children an iteration: every sample runs the same number of iterations
+    // (criterion's linear sampling would run hundreds of the widest), ten samples.
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for n in WIDTHS {
         g.throughput(Throughput::Elements(n));
         for (workload, yields) in [("ready", false), ("yield", true)] {
             let id = |side: &str| BenchmarkId::new(format!("{workload}/{side}"), n);
@@ -189,17 +202,27 @@ fn children(c: &mut Criterion) {
             g.bench_function(id("warden"), |b| {
                 b.to_async(&rt).iter(|| warden_children(n, yields));
             });
-            g.bench_function(id("warden_tree"), |b| {
-                while_tree_taken(|| b.to_async(&rt).iter(|| warden_children(n, yields)));
-            });
+            if n == TREE_WIDTH {
+                g.bench_function(id("warden_tree"), |b| {
+                    while_tree_taken(|| b.to_async(&rt).iter(|| warden_children(n, yields)));
+                });
+            }
         }
     }
     g.finish();
 }
 
+/// Every group again, under a tracing subscriber (a registry with a no-op layer): both sides of
+/// each pair pay for their spans, as in a service that records them.
+fn traced(c: &mut Criterion) {
+    common::install_subscriber();
+    inline(c);
+    children(c);
+}
+
 criterion_group! {
     name = benches;
     config = common::config();
-    targets = inline, children
+    targets = inline, children, traced
 }
 criterion_main!(benches);

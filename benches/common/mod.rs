@@ -1,11 +1,45 @@
 //! What every benchmark binary shares: one criterion configuration (short, so the whole
 //! `cargo bench` stays under ten minutes on two cores) and the runtimes.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 use std::hint::black_box;
+use tracing_subscriber::layer::{Layer, SubscriberExt as _};
+
+/// Set once the tracing subscriber is installed: the groups that run after it carry `_traced`.
+static TRACED: AtomicBool = AtomicBool::new(false);
+
+/// A layer that does nothing: with the registry under it, spans are created, entered and
+/// closed as in a service that records them, but nothing is written.
+struct Noop;
+
+impl<S: tracing::Subscriber> Layer<S> for Noop {}
+
+/// Installs the process-wide tracing subscriber (a registry with a no-op layer), for the rest
+/// of the run: a bench binary runs its quiet groups first, then calls this and runs them again.
+#[allow(
+    dead_code,
+    reason = "not every benchmark binary reruns its groups traced"
+)]
+pub fn install_subscriber() {
+    if !TRACED.swap(true, Ordering::SeqCst) {
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Noop))
+            .expect("no other subscriber in a bench binary");
+    }
+}
+
+/// A group named `name`, or `name_traced` once the subscriber is installed, so both runs stand
+/// side by side in `target/criterion` and in `benches/report.py`'s tables.
+pub fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+    if TRACED.load(Ordering::SeqCst) {
+        c.benchmark_group(format!("{name}_traced"))
+    } else {
+        c.benchmark_group(name)
+    }
+}
 
 /// 30 samples over 2 s after a 0.5 s warm-up: medians stable to a few percent on a quiet
 /// machine, and every group done in seconds.

@@ -22,6 +22,7 @@
 # usage: benches/compile/run.sh            (N=1000 REPEAT=3 LAYOUT=single by default)
 #        N=200 REPEAT=1 benches/compile/run.sh
 #        LAYOUT=files benches/compile/run.sh
+#        VARIANTS="plain supervised instrument" N=300 REPEAT=1 benches/compile/run.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

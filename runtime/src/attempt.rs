@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::FutureExt as _;
-use futures::future::{CatchUnwind, Fuse, OptionFuture};
+use futures::future::{Fuse, OptionFuture};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 use tracing::Span;
@@ -43,22 +43,73 @@ pub(crate) fn attempt<T, E, Fut>(
     cfg: &'static ScopeConfig,
     body: Fut,
     restarts: u32,
-) -> Supervised<Fut, T, E>
+) -> Supervised<Fut, T, E, Keep>
 where
     Fut: Future<Output = Result<T, E>>,
 {
+    attempt_then(cfg, body, restarts, Keep)
+}
+
+/// [`attempt`], its outcome turned into the call's output by `finish` (in the same future: no
+/// `map` layer for every supervised fn to instantiate).
+pub(crate) fn attempt_then<T, E, Fut, F>(
+    cfg: &'static ScopeConfig,
+    body: Fut,
+    restarts: u32,
+    finish: F,
+) -> Supervised<Fut, T, E, F>
+where
+    Fut: Future<Output = Result<T, E>>,
+    F: Finish<T, E>,
+{
     Supervised {
-        cfg,
-        span: None,
-        scope: None,
-        body: AssertUnwindSafe(body).catch_unwind().fuse(),
-        sleep: None.into(),
-        waiter: None.into(),
-        on_own: false,
-        restarts,
-        deadline: None,
-        draining: None,
-        partial: None,
+        finish: Some(finish),
+        driver: Driver {
+            cfg,
+            span: None,
+            scope: None,
+            sleep: None.into(),
+            waiter: None.into(),
+            on_own: false,
+            restarts,
+            deadline: None,
+            draining: None,
+            partial: None,
+        },
+        body: body.fuse(),
+    }
+}
+
+/// What a supervised call's future gives once its scope ended: the outcome itself, or (for
+/// generated code) the fn's `Result` with warden's failure converted.
+pub(crate) trait Finish<T, E> {
+    type Output;
+    fn finish(self, outcome: Outcome<T, E>) -> Self::Output;
+}
+
+/// The outcome as it is (a restart loop looks at it).
+pub(crate) struct Keep;
+
+impl<T, E> Finish<T, E> for Keep {
+    type Output = Outcome<T, E>;
+
+    fn finish(self, outcome: Outcome<T, E>) -> Outcome<T, E> {
+        outcome
+    }
+}
+
+/// The fn's `Result`, warden's failure converted by the closure.
+pub(crate) struct Convert<C>(pub(crate) C);
+
+impl<T, E, C: FnOnce(Failure) -> E> Finish<T, E> for Convert<C> {
+    type Output = Result<T, E>;
+
+    fn finish(self, outcome: Outcome<T, E>) -> Result<T, E> {
+        match outcome {
+            Outcome::Ok(value) => Ok(value),
+            Outcome::Err(error) => Err(error),
+            Outcome::Failed(failure) => Err((self.0)(failure)),
+        }
     }
 }
 
@@ -66,21 +117,81 @@ where
 /// children get there, so it is boxed to keep every call's future small.
 type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 
+/// The body as the driver sees it: polled and dropped, behind a `dyn`, so the driver (the
+/// panic catching included) is compiled once per `(T, E)`, not once per supervised fn.
+trait Body<T, E> {
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>>;
+    /// Drops the body where it stands (at its current await).
+    fn drop_body(self: Pin<&mut Self>);
+}
+
+impl<Fut, T, E> Body<T, E> for Fuse<Fut>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        self.poll(cx)
+    }
+
+    fn drop_body(mut self: Pin<&mut Self>) {
+        self.set(Fuse::terminated());
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// A supervised call in flight: races the body against cancellation and the timeout, then
-    /// waits for the children. Hand-written (not an `async fn`) so the body is stored once.
-    pub(crate) struct Supervised<Fut, T, E>
+    /// A supervised call in flight: the body, stored once, and the driver that races it against
+    /// cancellation and the timeout, then waits for the children. Hand-written (not an
+    /// `async fn`) so the body is stored once; the only code generic over the body is this
+    /// wrapper's two short fns.
+    pub(crate) struct Supervised<Fut, T, E, F>
     where
         Fut: Future,
     {
+        #[pin]
+        driver: Driver<T, E>,
+        #[pin]
+        body: Fuse<Fut>,
+        finish: Option<F>,
+    }
+
+    impl<Fut, T, E, F> PinnedDrop for Supervised<Fut, T, E, F>
+    where
+        Fut: Future,
+    {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            let mut body = this.body;
+            this.driver.abandon(&mut || body.set(Fuse::terminated()));
+        }
+    }
+}
+
+impl<Fut, T, E, F> Future for Supervised<Fut, T, E, F>
+where
+    Fut: Future<Output = Result<T, E>>,
+    F: Finish<T, E>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let outcome = std::task::ready!(this.driver.poll(this.body, cx));
+        match this.finish.take() {
+            Some(finish) => Poll::Ready(finish.finish(outcome)),
+            None => unreachable!("a supervised call is not polled after it ended"),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Everything of a supervised call but its body: generic over the body's `(T, E)` only.
+    struct Driver<T, E> {
         cfg: &'static ScopeConfig,
         // Entered by every poll and by the drop, as `Instrumented` would.
         span: Option<Span>,
         // Created at the first poll, under the scope that polls it; dropped unfinished, it
         // aborts the scope's children.
         scope: Option<Owner>,
-        #[pin]
-        body: Fuse<CatchUnwind<AssertUnwindSafe<Fut>>>,
         #[pin]
         sleep: OptionFuture<Sleep>,
         #[pin]
@@ -94,24 +205,6 @@ pin_project_lite::pin_project! {
         // The body's result, kept while the children are waited for.
         partial: Option<Outcome<T, E>>,
     }
-
-    impl<Fut, T, E> PinnedDrop for Supervised<Fut, T, E>
-    where
-        Fut: Future,
-    {
-        fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            let _entered = this.span.as_ref().map(Span::enter);
-            // Dropped before it finished (it lost a `select!`): no child may outlive it.
-            drop(this.scope.take());
-            // What the body owns is dropped inside its span, too.
-            this.body.set(Fuse::terminated());
-            this.sleep.set(None.into());
-            this.waiter.set(None.into());
-            this.draining.take();
-            this.partial.take();
-        }
-    }
 }
 
 /// How the body's race against cancellation and the timeout ended.
@@ -121,13 +214,25 @@ enum First<R> {
     TimedOut,
 }
 
-impl<Fut, T, E> Future for Supervised<Fut, T, E>
-where
-    Fut: Future<Output = Result<T, E>>,
-{
-    type Output = Outcome<T, E>;
+impl<T, E> Driver<T, E> {
+    /// Dropped before it finished (it lost a `select!`): inside the span, the scope is
+    /// abandoned (no child may outlive it), then `drop_body` drops what the body owns.
+    fn abandon(self: Pin<&mut Self>, drop_body: &mut dyn FnMut()) {
+        let mut this = self.project();
+        let _entered = this.span.as_ref().map(Span::enter);
+        drop(this.scope.take());
+        drop_body();
+        this.sleep.set(None.into());
+        this.waiter.set(None.into());
+        this.draining.take();
+        this.partial.take();
+    }
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(
+        self: Pin<&mut Self>,
+        mut body: Pin<&mut dyn Body<T, E>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Outcome<T, E>> {
         let mut this = self.project();
         let cfg: &'static ScopeConfig = this.cfg;
         let _entered = this.span.get_or_insert_with(|| cfg.make_span()).enter();
@@ -173,9 +278,13 @@ where
                 if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
                     break First::TimedOut;
                 }
-                let body = this.body.as_mut();
-                if let Poll::Ready(out) = CURRENT.sync_scope(Arc::clone(scope), || body.poll(cx)) {
-                    break First::Body(out);
+                let polled = CURRENT.sync_scope(Arc::clone(scope), || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| body.as_mut().poll_body(cx)))
+                });
+                match polled {
+                    Ok(Poll::Ready(out)) => break First::Body(Ok(out)),
+                    Err(panic) => break First::Body(Err(panic)),
+                    Ok(Poll::Pending) => {}
                 }
                 // The body created the token (it spawned a child): listen to it before sleeping.
                 if !*this.on_own && scope.existing_token().is_some() {
@@ -185,7 +294,7 @@ where
                 return Poll::Pending;
             };
             // The body (and all it owns) is dropped here, at its current await.
-            this.body.set(Fuse::terminated());
+            body.drop_body();
             this.sleep.set(None.into());
             this.waiter.set(None.into());
 

@@ -5,9 +5,7 @@
 use std::fmt::Display;
 use std::future::Future;
 
-use futures::FutureExt as _;
-
-use crate::attempt::{Outcome, attempt};
+use crate::attempt::{Convert, attempt_then};
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 use crate::restart::attempts;
@@ -121,9 +119,5 @@ where
     );
     // The span is made at the first poll: the future is built by the fn's body, maybe before an
     // outer attribute's wait (or rejection), which must not cost a span.
-    attempt(cfg, body, 0).map(move |outcome| match outcome {
-        Outcome::Ok(value) => Ok(value),
-        Outcome::Err(error) => Err(error),
-        Outcome::Failed(failure) => Err(convert(failure)),
-    })
+    attempt_then(cfg, body, 0, Convert(convert))
 }

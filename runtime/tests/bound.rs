@@ -390,3 +390,41 @@ async fn a_long_wait_is_logged_with_the_bound_name() {
     BOUND.run(async {}).await;
     assert_eq!(capture.events_with("bound", "tests::slow_wait").len(), 1);
 }
+
+/// A key admits its first callers by a count and, once full, queues the next on a semaphore:
+/// the queued ones get in one at a time, in arrival order, as the counted ones leave.
+#[tokio::test(flavor = "current_thread")]
+async fn a_full_key_admits_its_waiters_in_arrival_order() {
+    static BOUND: KeyedBound = KeyedBound::new("tests::per_key_order", 1);
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let first = tokio::spawn(BOUND.run("k", async move {
+        released.await.ok();
+    }));
+    tokio::task::yield_now().await;
+    let waiters: Vec<_> = (1..=3)
+        .map(|i| {
+            let order = Arc::clone(&order);
+            tokio::spawn(BOUND.run("k", async move {
+                order.lock().unwrap().push(i);
+                tokio::task::yield_now().await;
+            }))
+        })
+        .collect();
+    for _ in 0..3 {
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        order.lock().unwrap().is_empty(),
+        "a waiter ran beside the first"
+    );
+    assert_eq!(BOUND.snapshot().waiting, 3);
+    release.send(()).unwrap();
+    first.await.unwrap();
+    for w in waiters {
+        timeout(PATIENCE, w).await.expect("a waiter hung").unwrap();
+    }
+    assert_eq!(*order.lock().unwrap(), [1, 2, 3]);
+    let snap = BOUND.snapshot();
+    assert_eq!((snap.keys, snap.in_flight, snap.max_in_flight), (0, 0, 1));
+}

@@ -213,9 +213,10 @@ async fn a_restarting_scope_shows_its_restarts_and_its_backoff() {
             (NodeState::Restarting, 1)
         );
         // Two restarts later the third attempt runs (within 10 s of paused time).
-        eventually("the third attempt, listed as running after two restarts", || {
-            flaky("restarts").is_some_and(|n| (n.state, n.restarts) == (NodeState::Running, 2))
-        })
+        eventually(
+            "the third attempt, listed as running after two restarts",
+            || flaky("restarts").is_some_and(|n| (n.state, n.restarts) == (NodeState::Running, 2)),
+        )
         .await;
         stop.shutdown();
     };

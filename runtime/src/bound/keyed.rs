@@ -53,10 +53,23 @@ impl Hash for dyn DynKey {
     }
 }
 
-/// One key's share: its semaphore and how many callers (running or waiting) hold the entry.
+/// One key's share: how many callers (running or waiting) hold the entry and, once the key
+/// has been full, its semaphore.
+///
+/// While a key never had more than `limit` holders, its callers run on admissions counted
+/// here, under the map's lock (no semaphore, no allocation but the key's). The caller that
+/// finds `limit` holders creates the semaphore with no permit and waits on it; from then on
+/// every caller of the key goes through it, and each counted caller that leaves adds the
+/// permit it held. So at most `limit` run at once, and waiters are admitted in order.
 struct Slot {
-    semaphore: Arc<Semaphore>,
     holders: usize,
+    semaphore: Option<Arc<Semaphore>>,
+}
+
+/// How a caller joined its key: admitted on the spot, or to go through the key's semaphore.
+enum Joined {
+    Counted { running: usize },
+    Queued(Arc<Semaphore>),
 }
 
 /// Keys in flight. `None` until first use, because `RandomState` (randomly seeded, so callers
@@ -70,7 +83,8 @@ type KeyMap = Option<HashMap<Box<dyn DynKey>, Slot, RandomState>>;
 /// an execution in flight or waiting: an entry goes when its last caller ends, so memory follows
 /// the load, not the number of keys ever seen. Each call locks a std mutex twice, briefly and
 /// never across `.await` (once to join its key's entry, once to leave it); a call with a key not
-/// yet in flight allocates its entry.
+/// yet in flight allocates its entry. A key's semaphore exists only once the key has been full
+/// (see `Slot`): until then a call is admitted by a count under that same lock.
 ///
 /// ```
 /// use warden_runtime::bound::KeyedBound;
@@ -137,18 +151,31 @@ impl KeyedBound {
         K: Hash + Eq + Clone + Send + Sync + 'static,
     {
         self.stats.register(self);
-        let semaphore = self.join(&key);
+        let joined = self.join(&key);
         // From here on the entry is released on every exit, including a dropped future.
-        let holder = Holder { bound: self, key };
-        let try_now = || Arc::clone(&semaphore).try_acquire_owned().ok();
-        let wait = || Arc::clone(&semaphore).acquire_owned();
-        let permit = acquire(&self.stats, mode, try_now, wait).await?;
+        let mut holder = Holder {
+            bound: self,
+            key,
+            counted: false,
+        };
+        let (permit, running) = match joined {
+            Joined::Counted { running } => {
+                holder.counted = true;
+                (None, running)
+            }
+            Joined::Queued(semaphore) => {
+                let try_now = || Arc::clone(&semaphore).try_acquire_owned().ok();
+                let wait = || Arc::clone(&semaphore).acquire_owned();
+                let permit = acquire(&self.stats, mode, try_now, wait).await?;
+                let running = self
+                    .stats
+                    .limit
+                    .saturating_sub(semaphore.available_permits());
+                (Some(permit), running)
+            }
+        };
         self.in_flight.fetch_add(1, Relaxed);
-        self.stats.saw_in_flight(
-            self.stats
-                .limit
-                .saturating_sub(semaphore.available_permits()),
-        );
+        self.stats.saw_in_flight(running);
         Ok(KeyedPermit {
             _permit: permit,
             holder,
@@ -203,31 +230,47 @@ impl KeyedBound {
         }
     }
 
-    /// Joins `key`'s entry, creating it if no caller holds it, and returns its semaphore.
-    fn join<K: Hash + Eq + Clone + Send + Sync + 'static>(&self, key: &K) -> Arc<Semaphore> {
+    /// Joins `key`'s entry, creating it if no caller holds it: admitted at once while the key
+    /// never was full, else sent to the key's semaphore (created, with no permit, by the first
+    /// caller that finds the key full).
+    fn join<K: Hash + Eq + Clone + Send + Sync + 'static>(&self, key: &K) -> Joined {
+        let limit = self.stats.limit;
         let mut keys = lock(&self.keys);
         let map = keys.get_or_insert_with(HashMap::default);
-        if let Some(slot) = map.get_mut(key as &(dyn DynKey + 'static)) {
-            slot.holders += 1;
-            return Arc::clone(&slot.semaphore);
-        }
-        let semaphore = Arc::new(Semaphore::new(self.stats.limit));
-        map.insert(
-            Box::new(key.clone()),
-            Slot {
-                semaphore: Arc::clone(&semaphore),
+        let Some(slot) = map.get_mut(key as &(dyn DynKey + 'static)) else {
+            let slot = Slot {
                 holders: 1,
+                semaphore: None,
+            };
+            map.insert(Box::new(key.clone()), slot);
+            return Joined::Counted { running: 1 };
+        };
+        slot.holders += 1;
+        match &slot.semaphore {
+            None if slot.holders <= limit => Joined::Counted {
+                running: slot.holders,
             },
-        );
-        semaphore
+            Some(semaphore) => Joined::Queued(Arc::clone(semaphore)),
+            None => {
+                let semaphore = Arc::new(Semaphore::new(0));
+                slot.semaphore = Some(Arc::clone(&semaphore));
+                Joined::Queued(semaphore)
+            }
+        }
     }
 
-    /// Leaves `key`'s entry, removing it when this was its last holder.
-    fn leave(&self, key: &(dyn DynKey + 'static)) {
+    /// Leaves `key`'s entry (giving the key's semaphore the admission a `counted` caller held),
+    /// removing it when this was its last holder.
+    fn leave(&self, key: &(dyn DynKey + 'static), counted: bool) {
         let mut keys = lock(&self.keys);
         let Some(map) = keys.as_mut() else { return };
         let Some(slot) = map.get_mut(key) else { return };
         slot.holders -= 1;
+        if counted {
+            if let Some(semaphore) = &slot.semaphore {
+                semaphore.add_permits(1);
+            }
+        }
         if slot.holders == 0 {
             map.remove(key);
             // Give memory back after a burst of many keys, with slack so a steady load does not
@@ -249,11 +292,13 @@ impl Listed for KeyedBound {
 struct Holder<K: Hash + Eq + Send + Sync + 'static> {
     bound: &'static KeyedBound,
     key: K,
+    /// Admitted by the count in the key's entry (not by a permit of its semaphore).
+    counted: bool,
 }
 
 impl<K: Hash + Eq + Send + Sync + 'static> Drop for Holder<K> {
     fn drop(&mut self) {
-        self.bound.leave(&self.key);
+        self.bound.leave(&self.key, self.counted);
     }
 }
 
@@ -261,8 +306,9 @@ impl<K: Hash + Eq + Send + Sync + 'static> Drop for Holder<K> {
 /// caller in and forgets the key if nobody else holds it.
 #[must_use = "the execution is admitted only while the permit lives"]
 pub struct KeyedPermit<K: Hash + Eq + Send + Sync + 'static> {
-    // Fields drop in order: the permit goes back before the key's entry is left.
-    _permit: OwnedSemaphorePermit,
+    // Fields drop in order: the permit goes back before the key's entry is left. `None` for a
+    // caller admitted by the count in the key's entry.
+    _permit: Option<OwnedSemaphorePermit>,
     holder: Holder<K>,
 }
 
