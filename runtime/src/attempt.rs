@@ -1,6 +1,9 @@
 //! One run (an attempt) of a supervised scope: the body inline in the caller's task, raced
 //! against cancellation and the timeout, its panic caught, then the wait for its children.
 //! [`supervise`](crate::supervise) runs one attempt, or several by a restart policy.
+//!
+//! Over 400 lines on purpose: one attempt's hand-written future (body, cancellation, timeout,
+//! panic, children's wind-down) is one state machine.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

@@ -1,5 +1,8 @@
 //! The root of the tree, for `main`: signals or a handle cancel everything, children get a grace
 //! period, stragglers are aborted and reported.
+//!
+//! Over 400 lines on purpose: `Root` and its `ShutdownHandle` are one concept, the sequence
+//! signal → cancel → grace → abort → report, which reads best in one place.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

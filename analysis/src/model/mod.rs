@@ -12,6 +12,9 @@
 //! `mod name;` declarations (`#[path]` too) are followed as resolution walks into them. Parsed
 //! files come from a [`FileCache`], which a long-lived process (a proc-macro server) shares
 //! between models.
+//!
+//! Over 400 lines on purpose: the model's public queries are one API; loading, resolution,
+//! types and locating live in the submodules.
 
 mod files;
 mod locate;

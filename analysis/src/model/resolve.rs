@@ -5,6 +5,9 @@
 //! Where Rust would need something this model cannot see to decide (two `#[cfg]` variants of a
 //! name, two glob imports of other crates that could both provide it), the answer is
 //! [`Resolved::Unknown`]: a check built on it stays silent.
+//!
+//! Over 400 lines on purpose: name resolution is one algorithm (items, `use` trees, globs,
+//! re-exports) whose cases depend on each other.
 
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -6,6 +6,9 @@
 //! running code is a Tokio task-local, so `warden::spawn` deep in called code still finds its
 //! owner; code outside any scope belongs to the newest running root (so no task is outside the
 //! tree), or, with no root, to the process-wide global scope.
+//!
+//! Over 400 lines on purpose: the scope's own state and the operations on it are one concept;
+//! its parts (capacity, children, counts, first failure, offloads, owners) are already apart.
 
 mod capacity;
 mod children;
