@@ -155,6 +155,8 @@ fn absolute(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     /// Each macro call asks for its item's context; the calls of one compilation share one
@@ -167,7 +169,11 @@ mod tests {
         let fns = 300;
         let mut source = String::from("mod helpers;\n");
         for i in 0..fns {
-            source += &format!("pub async fn f{i}() -> usize {{ helpers::load().len() }}\n");
+            writeln!(
+                source,
+                "pub async fn f{i}() -> usize {{ helpers::load().len() }}"
+            )
+            .unwrap();
         }
         std::fs::write(&file, &source).unwrap();
         // The name of `f{i}` is on line `i + 2`.

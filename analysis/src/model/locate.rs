@@ -205,6 +205,8 @@ fn normalize(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::model::FileCache;
 
@@ -216,11 +218,11 @@ mod tests {
         let root = dir.join("lib.rs");
         let mut source = String::from("struct S;\nimpl S {\n");
         for i in 0..1000 {
-            source += &format!("    async fn m{i}(&self) {{}}\n");
+            writeln!(source, "    async fn m{i}(&self) {{}}").unwrap();
         }
-        source += "}\n";
+        source.push_str("}\n");
         for i in 0..1000 {
-            source += &format!("async fn f{i}() {{}}\n");
+            writeln!(source, "async fn f{i}() {{}}").unwrap();
         }
         std::fs::write(&root, source).unwrap();
         let cache = Rc::new(FileCache::new());
