@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints the Markdown tables of BENCHMARKS.md from the last `cargo bench` run: the median of
 each benchmark (criterion's `target/criterion/**/new/estimates.json`), its ratio to the
-hand-written equivalent(s) and to the plain call.
+hand-written equivalent(s) and to the plain call, the same under a tracing subscriber (the
+`*_traced` groups) beside it, and the children's cost per child at each width.
 
 usage: python3 benches/report.py [target/criterion]
 """
@@ -44,21 +45,52 @@ def main() -> None:
     for name, refs in REFERENCES.items():
         if name not in medians:
             continue
+        quiet = medians[name]
+        traced = medians.get(f"{name}_traced", {})
         print(f"\n#### `{name}`\n")
         cols = refs + ([] if "plain" in refs else ["plain"])
-        print("| workload | side | median | " + " | ".join(f"÷ {r}" for r in cols) + " |")
-        print("| --- | --- | ---: | " + " | ".join("---:" for _ in cols) + " |")
-        for (workload, param), sides in sorted(medians[name].items(), key=lambda kv: (kv[0][0], int(kv[0][1] or 0))):
+        ratio_heads = " | ".join(f"÷ {r}" for r in cols)
+        head = f"| workload | side | median | {ratio_heads} |"
+        rule = "| --- | --- | ---: | " + " | ".join("---:" for _ in cols) + " |"
+        if traced:
+            head += f" traced | {' | '.join(f'÷ {r} traced' for r in refs)} |"
+            rule += " ---: | " + " | ".join("---:" for _ in refs) + " |"
+        print(head)
+        print(rule)
+        for (workload, param), sides in sorted(quiet.items(), key=lambda kv: (kv[0][0], int(kv[0][1] or 0))):
             label = f"{workload} ×{param}" if param else workload
             order = ["plain"] + [r for r in refs if r != "plain"] + ["warden"]
             order += sorted(s for s in sides if s not in order)
+            other = traced.get((workload, param), {})
             for side in order:
                 if side not in sides:
                     continue
                 ns = sides[side]
                 ratios = [f"{ns / sides[r]:.2f}" if r in sides else "—" for r in cols]
-                print(f"| {label} | {side} | {fmt_time(ns)} | " + " | ".join(ratios) + " |")
+                row = f"| {label} | {side} | {fmt_time(ns)} | " + " | ".join(ratios) + " |"
+                if traced:
+                    t = other.get(side)
+                    t_ratios = [f"{t / other[r]:.2f}" if t and r in other else "—" for r in refs]
+                    row += f" {fmt_time(t) if t else '—'} | " + " | ".join(t_ratios) + " |"
+                print(row)
+        if name == "supervised_children":
+            per_child(quiet, traced)
 
+
+def per_child(quiet: dict, traced: dict) -> None:
+    """The cost per child at each width: the curve that should stay flat."""
+    print("\n#### `supervised_children`, per child\n")
+    widths = sorted({int(p) for (_, p) in quiet})
+    print("| workload | side | " + " | ".join(f"×{w:,}" for w in widths) + " |")
+    print("| --- | --- | " + " | ".join("---:" for _ in widths) + " |")
+    for runs, suffix in ((quiet, ""), (traced, " traced")) if traced else ((quiet, ""),):
+        for workload in ("ready", "yield"):
+            for side in ("joinset", "tracker", "warden"):
+                cells = []
+                for w in widths:
+                    ns = runs.get((workload, str(w)), {}).get(side)
+                    cells.append(f"{ns / w:.0f} ns" if ns else "—")
+                print(f"| {workload}{suffix} | {side} | " + " | ".join(cells) + " |")
 
 if __name__ == "__main__":
     main()
