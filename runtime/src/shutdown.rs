@@ -270,12 +270,14 @@ async fn run_root<F: Future>(
 
 /// Resolves once the root has no live child and no offloaded closure of its tree runs.
 async fn idle(root: &Scope) {
+    // Each wait pends until its count is zero, so the loop turns again only if a child started
+    // an offload (or the reverse) meanwhile.
     loop {
         root.wait_idle().await;
         if let Some(offloads) = root.offloads() {
             offloads.idle().await;
         }
-        if root.tree_live() == 0 && root.offloads().is_none_or(|o| o.running().0 == 0) {
+        if root.live() == 0 && root.offloads().is_none_or(|o| o.count() == 0) {
             return;
         }
     }

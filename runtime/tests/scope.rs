@@ -5,25 +5,17 @@
 mod support;
 
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use support::{Capture, bounded, cleans_up, flag, is_set, stubborn};
+use support::{Capture, bounded, flag, is_set, stubborn};
 use tokio::time::Instant;
 use tracing::Level;
 use warden_runtime::metrics::scope_stats;
 use warden_runtime::{
-    BoxError, ChildOutput, Failure, ScopeConfig, cancelled, current_token, is_cancelled, spawn,
-    spawn_named, supervise, supervise_with, try_spawn,
+    BoxError, ChildOutput, Failure, ScopeConfig, is_cancelled, spawn, spawn_named, supervise,
+    try_spawn,
 };
-
-/// A child that records whether it saw its scope's cancellation, then stops cleanly.
-async fn polite(saw_cancel: Arc<AtomicBool>) -> Result<(), Failure> {
-    cancelled().await;
-    saw_cancel.store(is_cancelled(), Ordering::SeqCst);
-    Ok(())
-}
 
 /// Runs the scope `parent` whose body waits forever next to a sibling that never ends and the
 /// child `name` (`failing`). Returns the scope's result, and whether the sibling and the body
@@ -280,175 +272,6 @@ async fn ok_body_returns_only_after_its_children_finished() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn token_cancel_in_body_reaches_children_and_returns_cancelled() {
-    static CFG: ScopeConfig = ScopeConfig::new("self-cancel");
-    let saw = flag();
-    let s = saw.clone();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let s = s.clone();
-        async move {
-            assert!(!is_cancelled());
-            drop(spawn(polite(s)).await);
-            let token = current_token();
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            token.cancel();
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            Ok(())
-        }
-    }))
-    .await;
-    assert!(
-        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "self-cancel"),
-        "{r:?}"
-    );
-    assert!(is_set(&saw));
-}
-
-#[tokio::test(start_paused = true)]
-async fn timeout_drops_the_body_and_aborts_the_children() {
-    static CFG: ScopeConfig = ScopeConfig::new("slow").timeout(Duration::from_millis(100));
-    let (child_dropped, body_dropped) = (flag(), flag());
-    let (c, b) = (child_dropped.clone(), body_dropped.clone());
-    let start = Instant::now();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (b, c) = (b.clone(), c.clone());
-        async move {
-            drop(spawn(stubborn(c)).await);
-            stubborn(b).await;
-            Ok(())
-        }
-    }))
-    .await;
-    match r {
-        Err(Failure::TimedOut { scope, after }) => {
-            assert_eq!(scope, "slow");
-            assert_eq!(after, Duration::from_millis(100));
-        }
-        other => panic!("expected TimedOut, got {other:?}"),
-    }
-    assert!(is_set(&child_dropped) && is_set(&body_dropped));
-    assert_eq!(start.elapsed(), Duration::from_millis(100));
-}
-
-#[tokio::test(start_paused = true)]
-async fn timeout_also_covers_the_wait_for_children() {
-    static CFG: ScopeConfig = ScopeConfig::new("slow-kids").timeout(Duration::from_millis(100));
-    let dropped = flag();
-    let d = dropped.clone();
-    let start = Instant::now();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let d = d.clone();
-        async move {
-            drop(spawn(stubborn(d)).await);
-            Ok(())
-        }
-    }))
-    .await;
-    assert!(matches!(r, Err(Failure::TimedOut { .. })), "{r:?}");
-    assert!(is_set(&dropped));
-    assert_eq!(start.elapsed(), Duration::from_millis(100));
-}
-
-#[tokio::test(start_paused = true)]
-async fn no_timeout_when_the_body_is_fast() {
-    static CFG: ScopeConfig = ScopeConfig::new("fast").timeout(Duration::from_millis(100));
-    let r: Result<u8, Failure> = bounded(supervise(&CFG, || async {
-        tokio::time::sleep(Duration::from_millis(99)).await;
-        Ok(5)
-    }))
-    .await;
-    assert_eq!(r.expect("finished in time"), 5);
-}
-
-#[tokio::test(start_paused = true)]
-async fn children_that_ignore_cancellation_are_aborted_after_grace() {
-    static CFG: ScopeConfig = ScopeConfig::new("graceful").grace(Duration::from_millis(200));
-    let (capture, _g) = Capture::install();
-    let (polite_done, stubborn_dropped) = (flag(), flag());
-    let (p, s) = (polite_done.clone(), stubborn_dropped.clone());
-    let start = Instant::now();
-    let r: Result<(), Failure> = bounded(supervise(&CFG, move || {
-        let (p, s) = (p.clone(), s.clone());
-        async move {
-            drop(spawn_named("polite", cleans_up(Duration::from_millis(50), p)).await);
-            drop(spawn_named("stubborn", stubborn(s)).await);
-            current_token().cancel();
-            Ok(())
-        }
-    }))
-    .await;
-    assert!(matches!(r, Err(Failure::Cancelled { .. })), "{r:?}");
-    assert!(
-        is_set(&polite_done),
-        "the polite child did not get its grace period"
-    );
-    assert!(
-        is_set(&stubborn_dropped),
-        "the stubborn child was not aborted"
-    );
-    let elapsed = start.elapsed();
-    assert!(
-        elapsed >= Duration::from_millis(200) && elapsed < Duration::from_millis(300),
-        "{elapsed:?}"
-    );
-    assert_eq!(
-        capture.count(Level::WARN, "stubborn"),
-        1,
-        "{:#?}",
-        capture.events()
-    );
-    assert_eq!(capture.count(Level::WARN, "polite"), 0);
-}
-
-#[tokio::test(start_paused = true)]
-async fn parent_cancellation_reaches_a_scope_inside_a_child_task() {
-    // With a grace each, the cancellation is cooperative all the way down.
-    static OUTER: ScopeConfig = ScopeConfig::new("outer").grace(Duration::from_secs(1));
-    static INNER: ScopeConfig = ScopeConfig::new("inner").grace(Duration::from_secs(1));
-    let (inner_body_dropped, grandchild_saw) = (flag(), flag());
-    let (b, g) = (inner_body_dropped.clone(), grandchild_saw.clone());
-    let inner_result = Arc::new(std::sync::Mutex::new(None));
-    let ir = inner_result.clone();
-    let r: Result<(), Failure> = bounded(supervise(&OUTER, move || {
-        let (b, g, ir) = (b.clone(), g.clone(), ir.clone());
-        async move {
-            drop(
-                spawn(async move {
-                    let r: Result<(), Failure> = supervise(&INNER, move || {
-                        let (b, g) = (b.clone(), g.clone());
-                        async move {
-                            drop(spawn(polite(g)).await);
-                            stubborn(b).await;
-                            Ok(())
-                        }
-                    })
-                    .await;
-                    let cancelled =
-                        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "inner");
-                    *ir.lock().unwrap() = Some(cancelled);
-                    r
-                })
-                .await,
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            current_token().cancel();
-            Ok(())
-        }
-    }))
-    .await;
-    assert!(
-        matches!(&r, Err(Failure::Cancelled { scope }) if scope == "outer"),
-        "{r:?}"
-    );
-    assert_eq!(
-        *inner_result.lock().unwrap(),
-        Some(true),
-        "inner scope did not return Cancelled"
-    );
-    assert!(is_set(&inner_body_dropped) && is_set(&grandchild_saw));
-}
-
-#[tokio::test(start_paused = true)]
 async fn nested_inline_scope_failure_propagates_as_a_value() {
     static OUTER: ScopeConfig = ScopeConfig::new("outer");
     static INNER: ScopeConfig = ScopeConfig::new("inner");
@@ -519,74 +342,4 @@ async fn a_scope_without_children_is_cheap_and_returns_the_value() {
         let r: Result<u32, Failure> = supervise(&CFG, || async move { Ok(i) }).await;
         assert_eq!(r.expect("ok"), i);
     }
-}
-
-#[tokio::test]
-async fn spans_are_named_by_the_config() {
-    static NAMED: ScopeConfig =
-        ScopeConfig::new("named").span(|| tracing::info_span!("my_supervised_fn"));
-    static DEFAULT: ScopeConfig = ScopeConfig::new("defaulted");
-    let (capture, _g) = Capture::install();
-    let r: Result<(), Failure> = supervise(&NAMED, || async { Ok(()) }).await;
-    r.expect("ok");
-    let r: Result<(), Failure> = supervise(&DEFAULT, || async { Ok(()) }).await;
-    r.expect("ok");
-    let spans = capture.spans();
-    assert!(
-        spans.iter().any(|s| s.starts_with("my_supervised_fn")),
-        "{spans:?}"
-    );
-    assert!(
-        spans
-            .iter()
-            .any(|s| s.starts_with("supervised") && s.contains("scope=defaulted")),
-        "{spans:?}"
-    );
-}
-
-#[test]
-fn the_supervised_future_stores_the_body_once() {
-    // Regression: an `async fn` driver stored the body several times (5× its size per level).
-    static CFG: ScopeConfig = ScopeConfig::new("size");
-    let big = [0u8; 4096];
-    let body = async move {
-        tokio::task::yield_now().await;
-        Ok::<_, Failure>(big.len())
-    };
-    let body_size = std::mem::size_of_val(&body);
-    let scoped = supervise_with(&CFG, body, |failure| failure);
-    let size = std::mem::size_of_val(&scoped);
-    assert!(
-        size <= body_size + 512,
-        "body {body_size} B, supervised {size} B"
-    );
-    let child = spawn(async move {
-        tokio::task::yield_now().await;
-        Ok::<_, Failure>(big.len())
-    });
-    assert!(std::mem::size_of_val(&child) <= body_size + 512);
-}
-
-#[tokio::test]
-async fn generated_scopes_make_their_span_at_the_first_poll() {
-    // `#[supervised]` under another attribute builds its future before the outer layer runs
-    // (stored once, not in one more async block): a call that the outer layer turns away, like
-    // a rejected `#[bounded(n, reject)]` call, must not cost a span.
-    static CFG: ScopeConfig =
-        ScopeConfig::new("lazy").span(|| tracing::info_span!("lazy_supervised_fn"));
-    let (capture, _g) = Capture::install();
-    let convert = |failure: Failure| failure;
-    drop(warden_runtime::__private::supervise_with(
-        &CFG,
-        async { Ok::<(), Failure>(()) },
-        convert,
-    ));
-    assert!(capture.spans().is_empty(), "{:?}", capture.spans());
-    let r = warden_runtime::__private::supervise_with(&CFG, async { Ok(()) }, convert).await;
-    r.expect("ok");
-    let spans = capture.spans();
-    assert!(
-        spans.iter().any(|s| s.starts_with("lazy_supervised_fn")),
-        "{spans:?}"
-    );
 }

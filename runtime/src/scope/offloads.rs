@@ -56,6 +56,11 @@ impl Offloads {
         self.live.zero().await;
     }
 
+    /// How many closures still run.
+    pub(crate) fn count(&self) -> usize {
+        self.live.get()
+    }
+
     /// How many closures still run, and the first call sites.
     pub(crate) fn running(&self) -> (usize, String) {
         let running = lock(&self.running);
