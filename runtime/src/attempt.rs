@@ -1,9 +1,6 @@
 //! One run (an attempt) of a supervised scope: the body inline in the caller's task, raced
 //! against cancellation and the timeout, its panic caught, then the wait for its children.
 //! [`supervise`](crate::supervise) runs one attempt, or several by a restart policy.
-//!
-//! Over 400 lines on purpose: one attempt's hand-written future (body, cancellation, timeout,
-//! panic, children's wind-down) is one state machine.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -23,22 +20,7 @@ use crate::scope::owners::Owner;
 use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
 use crate::tree;
 
-/// How a scope ended: the body's value, the body's own error, or a warden failure.
-pub(crate) enum Outcome<T, E> {
-    Ok(T),
-    Err(E),
-    Failed(Failure),
-}
-
-impl<T, E: From<Failure>> Outcome<T, E> {
-    pub(crate) fn into_result(self) -> Result<T, E> {
-        match self {
-            Outcome::Ok(v) => Ok(v),
-            Outcome::Err(e) => Err(e),
-            Outcome::Failed(f) => Err(E::from(f)),
-        }
-    }
-}
+pub(crate) use crate::outcome::{Convert, Finish, Keep, Outcome};
 
 /// One attempt of a scope, after `restarts` restarts (the live tree shows the count); its span
 /// is made from `cfg` at the first poll.
@@ -80,39 +62,6 @@ where
             partial: None,
         },
         body: body.fuse(),
-    }
-}
-
-/// What a supervised call's future gives once its scope ended: the outcome itself, or (for
-/// generated code) the fn's `Result` with warden's failure converted.
-pub(crate) trait Finish<T, E> {
-    type Output;
-    fn finish(self, outcome: Outcome<T, E>) -> Self::Output;
-}
-
-/// The outcome as it is (a restart loop looks at it).
-pub(crate) struct Keep;
-
-impl<T, E> Finish<T, E> for Keep {
-    type Output = Outcome<T, E>;
-
-    fn finish(self, outcome: Outcome<T, E>) -> Outcome<T, E> {
-        outcome
-    }
-}
-
-/// The fn's `Result`, warden's failure converted by the closure.
-pub(crate) struct Convert<C>(pub(crate) C);
-
-impl<T, E, C: FnOnce(Failure) -> E> Finish<T, E> for Convert<C> {
-    type Output = Result<T, E>;
-
-    fn finish(self, outcome: Outcome<T, E>) -> Result<T, E> {
-        match outcome {
-            Outcome::Ok(value) => Ok(value),
-            Outcome::Err(error) => Err(error),
-            Outcome::Failed(failure) => Err((self.0)(failure)),
-        }
     }
 }
 

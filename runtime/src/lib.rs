@@ -26,6 +26,7 @@ mod duration;
 mod failure;
 pub mod metrics;
 mod offload;
+mod outcome;
 mod ratelimit;
 mod registry;
 mod restart;

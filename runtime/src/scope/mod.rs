@@ -156,11 +156,6 @@ impl Scope {
         }
     }
 
-    /// Children alive now.
-    pub(crate) fn live(&self) -> usize {
-        self.counts.live()
-    }
-
     /// The live children's names, start times and task ids, for the live tree.
     pub(crate) fn children_info(&self) -> Vec<ChildInfo> {
         self.children.infos()
