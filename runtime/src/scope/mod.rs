@@ -233,6 +233,11 @@ impl Scope {
         self.counts.failed();
     }
 
+    /// Live children of this scope.
+    pub(crate) fn live(&self) -> usize {
+        self.counts.live()
+    }
+
     /// Resolves once the scope has no live child.
     pub(crate) async fn wait_idle(&self) {
         self.counts.idle().await;
