@@ -15,13 +15,14 @@ use crate::registry::lock;
 /// How many names an "aborted" report lists before it only counts.
 const NAMES_LISTED: usize = 10;
 
-/// A live child: its name for reports, its abort handle once its task exists, and, for the
-/// live tree, when it started and its task.
+/// A live child: its name for reports, its abort handle once its task exists (taken when it is
+/// aborted), for the live tree when it started, and whether its handle was dropped (then the
+/// child reports its own failure to the scope).
 struct Entry {
     name: Cow<'static, str>,
     abort: Option<AbortHandle>,
     started: Instant,
-    task: Id,
+    handle_dropped: bool,
 }
 
 /// A live child as the live tree shows it.
@@ -74,7 +75,7 @@ impl Children {
     /// Records a started child's name and abort handle, under the lock's one acquisition per
     /// spawn (aborting the child at once if the registry closed meanwhile; adding nothing if it
     /// already ended).
-    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: AbortHandle) {
         let started = Instant::now();
         let mut reg = lock(&self.registry);
         if let Some(i) = reg.gone.iter().position(|&g| g == id) {
@@ -86,24 +87,40 @@ impl Children {
             abort.abort();
             return;
         }
-        let task = abort.id();
-        let abort = Some(abort.clone());
         let entry = Entry {
             name,
-            abort,
+            abort: Some(abort),
             started,
-            task,
+            handle_dropped: false,
         };
         reg.live.insert(id, entry);
     }
 
-    /// A child ended (finished, panicked or aborted): forgets it.
-    pub(crate) fn remove(&self, id: u64) {
+    /// A child ended (finished, panicked or aborted): forgets it. Returns true if its handle
+    /// was dropped before (then the child's failure is the scope's).
+    pub(crate) fn remove(&self, id: u64) -> bool {
         let mut reg = lock(&self.registry);
-        if reg.live.remove(&id).is_none() && !reg.closed {
+        if let Some(entry) = reg.live.remove(&id) {
+            return entry.handle_dropped;
+        }
+        if !reg.closed {
             // Ended before its spawner attached it: tell the spawner to add nothing (once
-            // closed, the spawner adds nothing anyway).
+            // closed, the spawner adds nothing anyway). Its handle is not out yet.
             reg.gone.push(id);
+        }
+        false
+    }
+
+    /// A live child's handle was dropped: the child will report its own failure. False if the
+    /// child already ended (its failure, if any, is in its task's output).
+    pub(crate) fn handle_dropped(&self, id: u64) -> bool {
+        let mut reg = lock(&self.registry);
+        match reg.live.get_mut(&id) {
+            Some(entry) => {
+                entry.handle_dropped = true;
+                true
+            }
+            None => false,
         }
     }
 
@@ -115,7 +132,7 @@ impl Children {
             .map(|e| ChildInfo {
                 name: e.name.clone(),
                 started: e.started,
-                task: Some(e.task),
+                task: e.abort.as_ref().map(AbortHandle::id),
             })
             .collect()
     }

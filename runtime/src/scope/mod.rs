@@ -216,13 +216,23 @@ impl Scope {
     }
 
     /// Records a started child's name and abort handle (see [`Children::attach`]).
-    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: &AbortHandle) {
+    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: AbortHandle) {
         self.children.attach(id, name, abort);
     }
 
-    /// A child ended (finished, panicked or aborted): forgets it and frees its slot.
-    pub(crate) fn child_done(&self, id: u64) {
-        self.children.remove(id);
+    /// A child ended (finished, panicked or aborted): forgets it. True if its handle was
+    /// dropped before, so that its failure is the scope's.
+    pub(crate) fn child_settled(&self, id: u64) -> bool {
+        self.children.remove(id)
+    }
+
+    /// A live child's handle was dropped (see [`Children::handle_dropped`]).
+    pub(crate) fn handle_dropped(&self, id: u64) -> bool {
+        self.children.handle_dropped(id)
+    }
+
+    /// A child's task is gone: uncounts it and frees its slot.
+    pub(crate) fn child_gone(&self) {
         self.counts.end(self.tree_root().map(|r| &r.counts));
         // Last: a spawner woken by this slot must not count this child as live too.
         self.capacity.free();

@@ -2,24 +2,21 @@
 //! child returns `()` or a `Result` ([`ChildOutput`]); its failure goes to whoever awaits its
 //! handle; if nobody does, to its scope, which cancels itself and returns it.
 
+mod handle;
+mod task;
+
 use std::borrow::Cow;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
 
-use futures::FutureExt as _;
-use tokio::sync::oneshot;
-use tokio::task::AbortHandle;
 use tracing::Instrument as _;
 
 use crate::failure::{BoxError, Failure};
 use crate::scope::owners::owner;
 use crate::scope::{CURRENT, Scope, ensure_runtime};
-
-/// What a child sends to its handle: its value, or its error (a panic as `Failure::Panicked`).
-type ChildResult<T> = Result<T, BoxError>;
+pub use handle::ChildHandle;
+use task::ChildTask;
 
 /// What a child may return: `()` when it has nothing to report, or `Result<T, E>` whose error
 /// converts into a [`BoxError`] (it becomes the child's failure). Awaiting the child's
@@ -221,17 +218,18 @@ where
             limit: scope.capacity.max(),
         });
     }
-    let handle = start(scope, name, fut);
-    if handle.rx.is_none() {
+    let scope_name = scope.name;
+    let handle = start(scope, name, Box::pin(fut));
+    if handle.was_refused() {
         return Err(Failure::Cancelled {
-            scope: Cow::Borrowed(handle.scope.name),
+            scope: Cow::Borrowed(scope_name),
         });
     }
     Ok(handle)
 }
 
 /// Registers and starts a child that holds one slot of `scope`.
-fn start<F>(scope: Arc<Scope>, name: Cow<'static, str>, fut: F) -> ChildHandle<Value<F>>
+fn start<F>(scope: Arc<Scope>, name: Cow<'static, str>, fut: Pin<Box<F>>) -> ChildHandle<Value<F>>
 where
     F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
@@ -241,144 +239,11 @@ where
         scope.capacity.free();
         return ChildHandle::refused(scope, name);
     };
-    let (tx, rx) = oneshot::channel();
-    let guard = ChildGuard {
-        scope: Arc::clone(&scope),
-        id,
-        name: name.clone(),
-    };
+    let task = ChildTask::new(Arc::clone(&scope), id, name.clone(), fut);
     let task = CURRENT
-        .scope(Arc::clone(&scope), run_child(guard, fut, tx))
+        .scope(Arc::clone(&scope), task)
         .instrument(tracing::Span::current());
-    let abort = tokio::spawn(task).abort_handle();
-    scope.attach(id, name.clone(), &abort);
-    ChildHandle {
-        rx: Some(rx),
-        scope,
-        name,
-        abort: Some(abort),
-    }
-}
-
-/// Frees the child's slot when its task ends in any way: returned, panicked or aborted.
-struct ChildGuard {
-    scope: Arc<Scope>,
-    id: u64,
-    name: Cow<'static, str>,
-}
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        self.scope.child_done(self.id);
-    }
-}
-
-async fn run_child<F>(guard: ChildGuard, fut: F, tx: oneshot::Sender<ChildResult<Value<F>>>)
-where
-    F: Future<Output: ChildOutput>,
-{
-    let result = match AssertUnwindSafe(fut).catch_unwind().await {
-        Ok(output) => output.into_result(),
-        Err(panic) => Err(Box::new(Failure::from_panic(guard.name.clone(), &*panic)) as BoxError),
-    };
-    if let Err(error) = &result {
-        if !guard.scope.is_echo(error) {
-            guard.scope.count_failure();
-        }
-    }
-    // Exactly one side gets the result: the handle (if still alive) or, else, the scope.
-    if let Err(Err(error)) = tx.send(result) {
-        guard.scope.report(guard.name.clone(), error);
-    }
-    drop(guard);
-}
-
-/// The handle of a child: await it for the child's value or failure, or drop it to leave the
-/// child to its scope.
-///
-/// Why: ownership of a failure is explicit. Awaiting takes it (the scope will not report it);
-/// dropping the handle before the child finished gives it back to the scope.
-///
-/// Awaiting yields `Ok(value)`, `Err(Failure::Child { error, .. })` for the child's error or
-/// panic (then `error` is a [`Failure::Panicked`]), or `Err(Failure::Cancelled)` when the child
-/// was aborted or never started.
-#[must_use = "await the handle for the child's outcome, or leave the child to its scope with `drop(handle)` (`let _ =` on a future is a clippy warning)"]
-pub struct ChildHandle<T> {
-    rx: Option<oneshot::Receiver<ChildResult<T>>>,
-    scope: Arc<Scope>,
-    name: Cow<'static, str>,
-    abort: Option<AbortHandle>,
-}
-
-impl<T> ChildHandle<T> {
-    fn refused(scope: Arc<Scope>, name: Cow<'static, str>) -> Self {
-        ChildHandle {
-            rx: None,
-            scope,
-            name,
-            abort: None,
-        }
-    }
-
-    /// The child's name (`"child"` unless it was spawned with a name).
-    #[must_use]
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Aborts the child now, at its current await; awaiting then yields `Failure::Cancelled`.
-    pub fn abort(&self) {
-        if let Some(a) = &self.abort {
-            a.abort();
-        }
-    }
-
-    /// True once the child's task ended.
-    #[must_use]
-    pub fn is_finished(&self) -> bool {
-        self.abort.as_ref().is_none_or(AbortHandle::is_finished)
-    }
-}
-
-impl<T> std::fmt::Debug for ChildHandle<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChildHandle")
-            .field("scope", &self.scope.name)
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T> Future for ChildHandle<T> {
-    type Output = Result<T, Failure>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let scope = Cow::Borrowed(this.scope.name);
-        let Some(rx) = this.rx.as_mut() else {
-            return Poll::Ready(Err(Failure::Cancelled { scope }));
-        };
-        let received = ready!(Pin::new(rx).poll(cx));
-        this.rx = None;
-        Poll::Ready(match received {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(error)) => Err(Failure::Child {
-                scope,
-                child: this.name.clone(),
-                error,
-            }),
-            Err(_) => Err(Failure::Cancelled { scope }),
-        })
-    }
-}
-
-impl<T> Drop for ChildHandle<T> {
-    fn drop(&mut self) {
-        if let Some(mut rx) = self.rx.take() {
-            rx.close();
-            if let Ok(Err(error)) = rx.try_recv() {
-                self.scope.report(self.name.clone(), error);
-            }
-        }
-    }
+    let join = tokio::spawn(task);
+    scope.attach(id, name.clone(), join.abort_handle());
+    ChildHandle::started(scope, id, name, join)
 }

@@ -1,0 +1,167 @@
+//! A child's handle, and the failure its task leaves for it.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use tokio::task::JoinHandle;
+
+use crate::failure::{BoxError, Failure};
+use crate::scope::Scope;
+
+/// The handle of a child: await it for the child's value or failure, or drop it to leave the
+/// child to its scope.
+///
+/// Why: ownership of a failure is explicit. Awaiting takes it (the scope will not report it);
+/// dropping the handle before the child finished gives it back to the scope.
+///
+/// Awaiting yields `Ok(value)`, `Err(Failure::Child { error, .. })` for the child's error or
+/// panic (then `error` is a [`Failure::Panicked`]), or `Err(Failure::Cancelled)` when the child
+/// was aborted or never started.
+#[must_use = "await the handle for the child's outcome, or leave the child to its scope with `drop(handle)` (`let _ =` on a future is a clippy warning)"]
+pub struct ChildHandle<T> {
+    /// The child's task; `None` if the child never started, or once its outcome was taken.
+    join: Option<JoinHandle<Result<T, Unclaimed>>>,
+    scope: Arc<Scope>,
+    id: u64,
+    name: Cow<'static, str>,
+}
+
+impl<T> ChildHandle<T> {
+    pub(super) fn started(
+        scope: Arc<Scope>,
+        id: u64,
+        name: Cow<'static, str>,
+        join: JoinHandle<Result<T, Unclaimed>>,
+    ) -> Self {
+        ChildHandle {
+            join: Some(join),
+            scope,
+            id,
+            name,
+        }
+    }
+
+    pub(super) fn refused(scope: Arc<Scope>, name: Cow<'static, str>) -> Self {
+        ChildHandle {
+            join: None,
+            scope,
+            id: 0,
+            name,
+        }
+    }
+
+    /// True if the child was never started (its scope was aborting its children).
+    pub(super) fn was_refused(&self) -> bool {
+        self.join.is_none()
+    }
+
+    /// The child's name (`"child"` unless it was spawned with a name).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Aborts the child now, at its current await; awaiting then yields `Failure::Cancelled`.
+    pub fn abort(&self) {
+        if let Some(join) = &self.join {
+            join.abort();
+        }
+    }
+
+    /// True once the child's task ended.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.join.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+}
+
+impl<T> std::fmt::Debug for ChildHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChildHandle")
+            .field("scope", &self.scope.name)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Future for ChildHandle<T> {
+    type Output = Result<T, Failure>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let scope = Cow::Borrowed(this.scope.name);
+        let Some(join) = this.join.as_mut() else {
+            return Poll::Ready(Err(Failure::Cancelled { scope }));
+        };
+        let joined = ready!(Pin::new(join).poll(cx));
+        this.join = None;
+        Poll::Ready(match joined {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(mut unclaimed)) => match unclaimed.claim() {
+                Some(error) => Err(Failure::Child {
+                    scope,
+                    child: this.name.clone(),
+                    error,
+                }),
+                // Unreachable while the handle lives (the scope took it only if it was gone).
+                None => Err(Failure::Cancelled { scope }),
+            },
+            Err(e) if e.is_panic() => Err(Failure::Child {
+                scope,
+                child: this.name.clone(),
+                error: Box::new(Failure::from_panic(this.name.clone(), &*e.into_panic())),
+            }),
+            Err(_) => Err(Failure::Cancelled { scope }),
+        })
+    }
+}
+
+impl<T> Drop for ChildHandle<T> {
+    fn drop(&mut self) {
+        let Some(join) = self.join.take() else {
+            return;
+        };
+        if self.scope.handle_dropped(self.id) {
+            // The child has not ended: it reports its own failure to the scope.
+            return;
+        }
+        // The child settled while this handle lived: its failure, if any, is its task's
+        // output, stored once its task completes (at most a few instructions away on another
+        // thread). Dropping the completed task's handle drops that output here, and an
+        // unclaimed failure reports itself to the scope before this handle is gone: a scope
+        // waiting for its children (this handle's holder among them) finds it.
+        while !join.is_finished() {
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// A child's failure as its task's output: taken by the awaited handle, or, if the handle is
+/// dropped without awaiting it, reported to the scope as the output is dropped.
+pub(crate) struct Unclaimed(Option<(Arc<Scope>, Cow<'static, str>, BoxError)>);
+
+impl Unclaimed {
+    pub(super) fn new(scope: Arc<Scope>, child: Cow<'static, str>, error: BoxError) -> Self {
+        Unclaimed(Some((scope, child, error)))
+    }
+
+    /// A failure the child already reported to its scope (its handle was gone).
+    pub(super) fn reported() -> Self {
+        Unclaimed(None)
+    }
+
+    fn claim(&mut self) -> Option<BoxError> {
+        self.0.take().map(|(_, _, error)| error)
+    }
+}
+
+impl Drop for Unclaimed {
+    fn drop(&mut self) {
+        if let Some((scope, child, error)) = self.0.take() {
+            scope.report(child, error);
+        }
+    }
+}
