@@ -17,7 +17,7 @@ use tracing::Span;
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 use crate::scope::owners::Owner;
-use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
+use crate::scope::{Kind, Limits, Scope, ensure_runtime, enter};
 use crate::tree;
 
 pub(crate) use crate::outcome::{Convert, Finish, Keep, Outcome};
@@ -230,7 +230,7 @@ impl<T, E> Driver<T, E> {
                 if let Poll::Ready(Some(())) = this.sleep.as_mut().poll(cx) {
                     break First::TimedOut;
                 }
-                let polled = CURRENT.sync_scope(Arc::clone(scope), || {
+                let polled = enter(&mut Some(Arc::clone(scope)), || {
                     std::panic::catch_unwind(AssertUnwindSafe(|| body.as_mut().poll_body(cx)))
                 });
                 match polled {

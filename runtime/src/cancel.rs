@@ -3,8 +3,8 @@
 
 use std::future::Future;
 
-use crate::scope::CURRENT;
 use crate::scope::owners::{current_or_root, owner};
+use crate::scope::{Scope, with_current};
 
 /// A scope's cancellation, as code inside it sees it: check it, wait for it, or cancel the scope.
 ///
@@ -97,9 +97,9 @@ pub async fn cancelled() {
 /// ```
 #[must_use]
 pub fn is_cancelled() -> bool {
-    match CURRENT.try_with(|s| s.is_cancelled()) {
-        Ok(cancelled) => cancelled,
-        Err(_) => current_or_root().is_some_and(|root| root.is_cancelled()),
+    match with_current(Scope::is_cancelled) {
+        Some(cancelled) => cancelled,
+        None => current_or_root().is_some_and(|root| root.is_cancelled()),
     }
 }
 

@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 use crate::config::{DEFAULT_GRACE, DEFAULT_MAX_CHILDREN};
 use crate::failure::Failure;
 use crate::scope::owners::{Owner, Running};
-use crate::scope::{CURRENT, Kind, Limits, Scope, ensure_runtime};
+use crate::scope::{InScope, Kind, Limits, Scope, ensure_runtime};
 use crate::tree::LogOnSignal;
 
 /// The root scope of a program: runs `main`'s future, and on SIGINT/SIGTERM or
@@ -167,9 +167,10 @@ async fn run_root<F: Future>(
     let token = scope.token().clone();
     // Boxed so it can be dropped at the deadline while the children are still drained; once per
     // program, so the allocation does not matter.
-    let mut main_fut = Some(Box::pin(
-        CURRENT.scope(Arc::clone(&scope), AssertUnwindSafe(main).catch_unwind()),
-    ));
+    let mut main_fut = Some(Box::pin(InScope::new(
+        Arc::clone(&scope),
+        AssertUnwindSafe(main).catch_unwind(),
+    )));
     let mut signal = std::pin::pin!(wait_signal(signals));
     let mut out = None;
     let mut failure = None;

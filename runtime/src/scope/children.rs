@@ -1,12 +1,16 @@
 //! The child registry of a scope: each live child's name (for reports) and abort handle, so a
 //! scope that stops can abort what is left and say whom it aborted.
+//!
+//! A slab: a child's entry is reserved before its task exists (so the child always finds it
+//! as it ends, and takes its name from it), and its slot is reused once the child is gone;
+//! a [`Ticket`] pairs the slot with the child's id, so a late handle never touches the slot's
+//! next child. The memory follows the live children.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use slab::Slab;
 use tokio::task::{AbortHandle, Id};
 use tokio::time::Instant;
 
@@ -15,10 +19,19 @@ use crate::registry::lock;
 /// How many names an "aborted" report lists before it only counts.
 const NAMES_LISTED: usize = 10;
 
+/// A child's place in the registry: its slot, and its id in its scope (the low 32 bits: a
+/// stale ticket would need 2³² later children in the same slot to be taken for another's).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ticket {
+    slot: u32,
+    id: u32,
+}
+
 /// A live child: its name for reports, its abort handle once its task exists (taken when it is
 /// aborted), for the live tree when it started, and whether its handle was dropped (then the
 /// child reports its own failure to the scope).
 struct Entry {
+    id: u32,
     name: Cow<'static, str>,
     abort: Option<AbortHandle>,
     started: Instant,
@@ -32,14 +45,18 @@ pub(crate) struct ChildInfo {
     pub(crate) task: Option<Id>,
 }
 
+/// What a child that ended learns from its entry.
+pub(crate) struct Ended {
+    pub(crate) name: Cow<'static, str>,
+    /// Its handle was dropped first: its failure is the scope's.
+    pub(crate) handle_dropped: bool,
+}
+
 /// What the registry's lock guards; held briefly, never across an `.await`.
 struct Registry {
-    live: HashMap<u64, Entry, BuildHasherDefault<IdHasher>>,
+    live: Slab<Entry>,
     /// Set when the children are being aborted: no new child may start.
     closed: bool,
-    /// Children that ended before their entry was added (their spawner had not taken the lock
-    /// yet): the spawner finds its id here and adds nothing. Almost always empty.
-    gone: Vec<u64>,
 }
 
 /// The live children of one scope.
@@ -59,9 +76,8 @@ impl Children {
     pub(crate) fn new() -> Self {
         Children {
             registry: Mutex::new(Registry {
-                live: HashMap::with_hasher(BuildHasherDefault::default()),
+                live: Slab::new(),
                 closed: false,
-                gone: Vec::new(),
             }),
             closing: AtomicBool::new(false),
         }
@@ -72,50 +88,59 @@ impl Children {
         self.closing.load(Ordering::Acquire)
     }
 
-    /// Records a started child's name and abort handle, under the lock's one acquisition per
-    /// spawn (aborting the child at once if the registry closed meanwhile; adding nothing if it
-    /// already ended).
-    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: AbortHandle) {
+    /// Reserves the entry of child `id`, about to start; `None` once the registry closed.
+    pub(crate) fn reserve(&self, id: u64, name: Cow<'static, str>) -> Option<Ticket> {
+        #[allow(clippy::cast_possible_truncation)] // on purpose, see `Ticket`
+        let id = id as u32;
         let started = Instant::now();
         let mut reg = lock(&self.registry);
-        if let Some(i) = reg.gone.iter().position(|&g| g == id) {
-            reg.gone.swap_remove(i);
-            return;
-        }
         if reg.closed {
+            return None;
+        }
+        let slot = reg.live.insert(Entry {
+            id,
+            name,
+            abort: None,
+            started,
+            handle_dropped: false,
+        });
+        // More live children than `u32::MAX` would not fit in memory.
+        let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+        Some(Ticket { slot, id })
+    }
+
+    /// Records a started child's abort handle, or aborts the child at once if the registry
+    /// closed meanwhile (adds nothing if the child already ended).
+    pub(crate) fn attach(&self, ticket: Ticket, abort: AbortHandle) {
+        let mut reg = lock(&self.registry);
+        let closed = reg.closed;
+        let Some(entry) = entry(&mut reg.live, ticket) else {
+            return;
+        };
+        if closed {
             drop(reg);
             abort.abort();
             return;
         }
-        let entry = Entry {
-            name,
-            abort: Some(abort),
-            started,
-            handle_dropped: false,
-        };
-        reg.live.insert(id, entry);
+        entry.abort = Some(abort);
     }
 
-    /// A child ended (finished, panicked or aborted): forgets it. Returns true if its handle
-    /// was dropped before (then the child's failure is the scope's).
-    pub(crate) fn remove(&self, id: u64) -> bool {
+    /// A child ended (finished, panicked or aborted): forgets it and says what it was.
+    pub(crate) fn remove(&self, ticket: Ticket) -> Option<Ended> {
         let mut reg = lock(&self.registry);
-        if let Some(entry) = reg.live.remove(&id) {
-            return entry.handle_dropped;
-        }
-        if !reg.closed {
-            // Ended before its spawner attached it: tell the spawner to add nothing (once
-            // closed, the spawner adds nothing anyway). Its handle is not out yet.
-            reg.gone.push(id);
-        }
-        false
+        entry(&mut reg.live, ticket)?;
+        let entry = reg.live.remove(ticket.slot as usize);
+        Some(Ended {
+            name: entry.name,
+            handle_dropped: entry.handle_dropped,
+        })
     }
 
     /// A live child's handle was dropped: the child will report its own failure. False if the
     /// child already ended (its failure, if any, is in its task's output).
-    pub(crate) fn handle_dropped(&self, id: u64) -> bool {
+    pub(crate) fn handle_dropped(&self, ticket: Ticket) -> bool {
         let mut reg = lock(&self.registry);
-        match reg.live.get_mut(&id) {
+        match entry(&mut reg.live, ticket) {
             Some(entry) => {
                 entry.handle_dropped = true;
                 true
@@ -128,8 +153,8 @@ impl Children {
     pub(crate) fn infos(&self) -> Vec<ChildInfo> {
         let reg = lock(&self.registry);
         reg.live
-            .values()
-            .map(|e| ChildInfo {
+            .iter()
+            .map(|(_, e)| ChildInfo {
                 name: e.name.clone(),
                 started: e.started,
                 task: e.abort.as_ref().map(AbortHandle::id),
@@ -145,14 +170,14 @@ impl Children {
         // A child aborted already (its task not yet gone) is not aborted or reported again.
         let names = list(
             reg.live
-                .values()
-                .filter(|entry| entry.abort.is_some())
-                .map(|entry| &*entry.name),
+                .iter()
+                .filter(|(_, entry)| entry.abort.is_some())
+                .map(|(_, entry)| &*entry.name),
         );
         let handles: Vec<_> = reg
             .live
-            .values_mut()
-            .filter_map(|e| e.abort.take())
+            .iter_mut()
+            .filter_map(|(_, e)| e.abort.take())
             .collect();
         let count = handles.len();
         drop(reg);
@@ -161,6 +186,12 @@ impl Children {
         }
         Aborted { count, names }
     }
+}
+
+/// The entry `ticket` names, if that child is still listed.
+fn entry(live: &mut Slab<Entry>, ticket: Ticket) -> Option<&mut Entry> {
+    live.get_mut(ticket.slot as usize)
+        .filter(|e| e.id == ticket.id)
 }
 
 /// The first names of a report, `, `-separated, with `, ...` when there are more.
@@ -177,24 +208,4 @@ pub(super) fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
         out.push_str(name);
     }
     out
-}
-
-/// Hashes the sequential child ids (Fibonacci hashing), so the map needs no random state.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
 }

@@ -84,15 +84,18 @@ impl Counts {
         }
     }
 
-    /// A child starts: counted here, in its `root`'s tree and in the process. Returns its id.
-    pub(crate) fn start(&self, root: Option<&Counts>) -> u64 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+    /// A new child's id, unique in its scope.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A child starts: counted here, in its `root`'s tree and in the process.
+    pub(crate) fn start(&self, root: Option<&Counts>) {
         self.live.up();
         if let Some(root) = root {
             root.tree.up();
         }
         LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
-        id
     }
 
     /// A child ended: the reverse of [`start`](Self::start).
@@ -131,7 +134,8 @@ impl Counts {
     pub(crate) fn stats(&self) -> ScopeStats {
         ScopeStats {
             live: self.live.get(),
-            // Ids are taken only by children that start, so the next id counts them.
+            // Ids are taken only by children about to start (one refused by a scope that closed in
+            // between counts too), so the next id counts them.
             spawned: self.next_id.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
         }

@@ -13,6 +13,7 @@
 mod capacity;
 mod children;
 mod counts;
+mod current;
 mod first_failure;
 mod offloads;
 pub(crate) mod owners;
@@ -30,21 +31,17 @@ use crate::failure::{BoxError, Failure};
 use crate::snapshot::ScopeStats;
 use crate::tree::Node;
 use capacity::Capacity;
-pub(crate) use children::ChildInfo;
 use children::{Aborted, Children};
+pub(crate) use children::{ChildInfo, Ended, Ticket};
 use counts::Counts;
 pub use counts::live_children;
+pub(crate) use current::{InScope, enter, with as with_current};
 use first_failure::FirstFailure;
 use offloads::Offloads;
 
 /// How long a scope that aborted its children waits for them to end before it returns anyway:
 /// an aborted task ends at its next poll, at once unless it blocks its thread.
 const ABORT_SETTLE: Duration = Duration::from_millis(100);
-
-tokio::task_local! {
-    /// The scope that owns the running code: a supervised body or one of its children.
-    pub(crate) static CURRENT: Arc<Scope>;
-}
 
 /// Counters of the current scope, or `None` outside any scope.
 ///
@@ -57,7 +54,7 @@ tokio::task_local! {
 /// ```
 #[must_use]
 pub fn scope_stats() -> Option<ScopeStats> {
-    CURRENT.try_with(|s| s.counts.stats()).ok()
+    current::with(|s| s.counts.stats())
 }
 
 /// What kind of code owns a scope.
@@ -139,7 +136,7 @@ impl Scope {
 
     /// The scope of the running code, if any.
     pub(crate) fn current() -> Option<Arc<Scope>> {
-        CURRENT.try_with(Arc::clone).ok()
+        current::current()
     }
 
     /// The scope that polled this one first (the owner of its code), if any.
@@ -205,30 +202,32 @@ impl Scope {
             .is_some_and(CancellationToken::is_cancelled)
     }
 
-    /// Counts a child about to start (it holds a slot); `None` when the scope is aborting its
-    /// children. No lock: the child's entry is added by [`attach`](Self::attach) once its task
-    /// exists.
-    pub(crate) fn register(&self) -> Option<u64> {
+    /// Enlists a child about to start (it holds a slot): its entry reserved and the child
+    /// counted, before its task exists (so no wait for idle can miss it); `None` when the scope
+    /// is aborting its children.
+    pub(crate) fn enlist(&self, name: Cow<'static, str>) -> Option<Ticket> {
         if self.children.is_closing() {
             return None;
         }
-        Some(self.counts.start(self.tree_root().map(|r| &r.counts)))
+        let ticket = self.children.reserve(self.counts.next_id(), name)?;
+        self.counts.start(self.tree_root().map(|r| &r.counts));
+        Some(ticket)
     }
 
-    /// Records a started child's name and abort handle (see [`Children::attach`]).
-    pub(crate) fn attach(&self, id: u64, name: Cow<'static, str>, abort: AbortHandle) {
-        self.children.attach(id, name, abort);
+    /// Records a started child's abort handle (see [`Children::attach`]).
+    pub(crate) fn attach(&self, ticket: Ticket, abort: AbortHandle) {
+        self.children.attach(ticket, abort);
     }
 
-    /// A child ended (finished, panicked or aborted): forgets it. True if its handle was
-    /// dropped before, so that its failure is the scope's.
-    pub(crate) fn child_settled(&self, id: u64) -> bool {
-        self.children.remove(id)
+    /// A child ended (finished, panicked or aborted): forgets it, and says its name and
+    /// whether its handle was dropped first (then its failure is the scope's).
+    pub(crate) fn child_settled(&self, ticket: Ticket) -> Option<Ended> {
+        self.children.remove(ticket)
     }
 
     /// A live child's handle was dropped (see [`Children::handle_dropped`]).
-    pub(crate) fn handle_dropped(&self, id: u64) -> bool {
-        self.children.handle_dropped(id)
+    pub(crate) fn handle_dropped(&self, ticket: Ticket) -> bool {
+        self.children.handle_dropped(ticket)
     }
 
     /// A child's task is gone: uncounts it and frees its slot.

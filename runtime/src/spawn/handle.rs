@@ -9,7 +9,7 @@ use std::task::{Context, Poll, ready};
 use tokio::task::JoinHandle;
 
 use crate::failure::{BoxError, Failure};
-use crate::scope::Scope;
+use crate::scope::{Scope, Ticket};
 
 /// The handle of a child: await it for the child's value or failure, or drop it to leave the
 /// child to its scope.
@@ -25,21 +25,22 @@ pub struct ChildHandle<T> {
     /// The child's task; `None` if the child never started, or once its outcome was taken.
     join: Option<JoinHandle<Result<T, Unclaimed>>>,
     scope: Arc<Scope>,
-    id: u64,
+    /// The child's entry in its scope; `None` if it never started.
+    ticket: Option<Ticket>,
     name: Cow<'static, str>,
 }
 
 impl<T> ChildHandle<T> {
     pub(super) fn started(
         scope: Arc<Scope>,
-        id: u64,
+        ticket: Ticket,
         name: Cow<'static, str>,
         join: JoinHandle<Result<T, Unclaimed>>,
     ) -> Self {
         ChildHandle {
             join: Some(join),
             scope,
-            id,
+            ticket: Some(ticket),
             name,
         }
     }
@@ -48,7 +49,7 @@ impl<T> ChildHandle<T> {
         ChildHandle {
             join: None,
             scope,
-            id: 0,
+            ticket: None,
             name,
         }
     }
@@ -121,10 +122,10 @@ impl<T> Future for ChildHandle<T> {
 
 impl<T> Drop for ChildHandle<T> {
     fn drop(&mut self) {
-        let Some(join) = self.join.take() else {
+        let (Some(join), Some(ticket)) = (self.join.take(), self.ticket) else {
             return;
         };
-        if self.scope.handle_dropped(self.id) {
+        if self.scope.handle_dropped(ticket) {
             // The child has not ended: it reports its own failure to the scope.
             return;
         }

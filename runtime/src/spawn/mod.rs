@@ -7,14 +7,11 @@ mod task;
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-
-use tracing::Instrument as _;
 
 use crate::failure::{BoxError, Failure};
 use crate::scope::owners::owner;
-use crate::scope::{CURRENT, Scope, ensure_runtime};
+use crate::scope::{Scope, ensure_runtime};
 pub use handle::ChildHandle;
 use task::ChildTask;
 
@@ -80,8 +77,8 @@ type Value<F> = <<F as Future>::Output as ChildOutput>::Ok;
 /// slot, or is aborting its children, the future is not started and the handle resolves to
 /// [`Failure::Cancelled`].
 ///
-/// `fut` is boxed at the call, so the returned future (and the caller's, across its await) is
-/// a few hundred bytes whatever `fut`'s size.
+/// `fut` is boxed until it starts, so the returned future (and the caller's, across its await)
+/// is a few hundred bytes whatever `fut`'s size, and a fn may spawn itself.
 ///
 /// # Panics
 ///
@@ -136,10 +133,11 @@ where
     F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     let name = name.into();
-    // Boxed before waiting for a slot: held inline, the child would make every caller's future
-    // larger by its size (and a loop spawning handlers, by the handler's). Tokio allocates the
-    // child's task anyway; its task then holds this box, not a second copy.
-    let fut = Box::pin(fut);
+    // Boxed while it waits for a slot: held inline, the child would make every caller's future
+    // larger by its size (a loop spawning handlers, by the handler's; a fn that spawns itself,
+    // infinitely). Never pinned there, so it moves into its task as it starts, and the box is
+    // freed: a live child holds no box.
+    let fut = Box::new(fut);
     async move {
         ensure_runtime("`warden::spawn` of child", &name);
         let scope = owner();
@@ -153,7 +151,7 @@ where
         if !got_slot {
             return ChildHandle::refused(scope, name);
         }
-        start(scope, name, fut)
+        start(scope, name, *fut)
     }
 }
 
@@ -219,7 +217,7 @@ where
         });
     }
     let scope_name = scope.name;
-    let handle = start(scope, name, Box::pin(fut));
+    let handle = start(scope, name, fut);
     if handle.was_refused() {
         return Err(Failure::Cancelled {
             scope: Cow::Borrowed(scope_name),
@@ -229,21 +227,17 @@ where
 }
 
 /// Registers and starts a child that holds one slot of `scope`.
-fn start<F>(scope: Arc<Scope>, name: Cow<'static, str>, fut: Pin<Box<F>>) -> ChildHandle<Value<F>>
+fn start<F>(scope: Arc<Scope>, name: Cow<'static, str>, fut: F) -> ChildHandle<Value<F>>
 where
     F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     // Children and the scope's driver listen to this token: it must exist before they start.
     scope.token();
-    let Some(id) = scope.register() else {
+    let Some(ticket) = scope.enlist(name.clone()) else {
         scope.capacity.free();
         return ChildHandle::refused(scope, name);
     };
-    let task = ChildTask::new(Arc::clone(&scope), id, name.clone(), fut);
-    let task = CURRENT
-        .scope(Arc::clone(&scope), task)
-        .instrument(tracing::Span::current());
-    let join = tokio::spawn(task);
-    scope.attach(id, name.clone(), join.abort_handle());
-    ChildHandle::started(scope, id, name, join)
+    let join = tokio::spawn(ChildTask::new(Arc::clone(&scope), ticket, fut));
+    scope.attach(ticket, join.abort_handle());
+    ChildHandle::started(scope, ticket, name, join)
 }

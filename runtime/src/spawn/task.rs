@@ -8,37 +8,43 @@
 //! else into the task's output as an [`Unclaimed`] failure, which the awaited handle takes, and
 //! which reports itself to the scope if the handle is dropped instead.
 
-use std::borrow::Cow;
+use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
+use tracing::Span;
+
 use super::ChildOutput;
 use super::handle::Unclaimed;
 use crate::failure::{BoxError, Failure};
-use crate::scope::Scope;
+use crate::scope::{Ended, Scope, Ticket, enter};
 
-/// One child's task: its boxed future and its place in the scope.
-pub(super) struct ChildTask<F> {
-    fut: Pin<Box<F>>,
-    place: Place,
+pin_project! {
+    /// One child's task: its future (held in the task itself, as Tokio holds any task's), the
+    /// caller's span, and its place in the scope.
+    pub(super) struct ChildTask<F> {
+        #[pin]
+        fut: F,
+        // The span the child was spawned in, entered in each poll; boxed, and only when it is
+        // enabled, so that a quiet service's task holds a pointer, not a span.
+        span: Option<Box<Span>>,
+        place: Place,
+    }
 }
 
 impl<F> ChildTask<F> {
-    pub(super) fn new(
-        scope: Arc<Scope>,
-        id: u64,
-        name: Cow<'static, str>,
-        fut: Pin<Box<F>>,
-    ) -> Self {
+    pub(super) fn new(scope: Arc<Scope>, ticket: Ticket, fut: F) -> Self {
+        let span = Span::current();
         ChildTask {
             fut,
+            span: (!span.is_none()).then(|| Box::new(span)),
             place: Place {
-                scope,
-                id,
-                name,
+                scope: Some(scope),
+                ticket,
                 listed: true,
             },
         }
@@ -52,62 +58,80 @@ where
     type Output = Result<<F::Output as ChildOutput>::Ok, Unclaimed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // Both fields are `Unpin` (the child's future is boxed).
-        let this = self.get_mut();
-        let result = match catch_unwind(AssertUnwindSafe(|| this.fut.as_mut().poll(cx))) {
+        let this = self.project();
+        let _entered = this.span.as_deref().map(Span::enter);
+        let fut = this.fut;
+        // The child's scope is the current scope while it runs (its own spawns go there).
+        let polled = enter(&mut this.place.scope, || {
+            catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))
+        });
+        let output = match polled {
             Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => output.into_result(),
-            Err(panic) => {
-                Err(Box::new(Failure::from_panic(this.place.name.clone(), &*panic)) as BoxError)
-            }
+            Ok(Poll::Ready(output)) => Ok(output),
+            Err(panic) => Err(panic),
         };
-        Poll::Ready(this.place.settle(result))
+        Poll::Ready(this.place.settle(output))
     }
 }
 
 /// A child's place in its scope: its registry entry until it settles, and its slot and live
 /// count until the task drops it.
 struct Place {
-    scope: Arc<Scope>,
-    id: u64,
-    name: Cow<'static, str>,
+    /// The child's scope; lent to the current-scope slot while the child is polled, so always
+    /// here outside a poll.
+    scope: Option<Arc<Scope>>,
+    ticket: Ticket,
     /// Still in the scope's registry: true until the child settles (an aborted child leaves it
     /// as its task drops it).
     listed: bool,
 }
 
 impl Place {
-    /// The child ended with `result`: leaves the registry and sends a failure to exactly one
-    /// side, the scope if the handle is gone, else the handle (through the task's output).
-    fn settle<T>(&mut self, result: Result<T, BoxError>) -> Result<T, Unclaimed> {
+    /// The child ended with `output` (or the payload of its panic): leaves the registry and
+    /// sends a failure to exactly one side, the scope if the handle is gone, else the handle
+    /// (through the task's output).
+    fn settle<O: ChildOutput>(
+        &mut self,
+        output: Result<O, Box<dyn Any + Send>>,
+    ) -> Result<O::Ok, Unclaimed> {
         self.listed = false;
-        let handle_dropped = self.scope.child_settled(self.id);
-        let error = match result {
-            Ok(value) => return Ok(value),
-            Err(error) => error,
+        let Some(scope) = &self.scope else {
+            unreachable!("a child's scope is back in its place after each poll")
         };
-        if !self.scope.is_echo(&error) {
-            self.scope.count_failure();
+        // Reserved before the task existed, so the child finds its entry.
+        let Ended {
+            name,
+            handle_dropped,
+        } = scope.child_settled(self.ticket).unwrap_or(Ended {
+            name: "child".into(),
+            handle_dropped: false,
+        });
+        let error = match output {
+            Ok(output) => match output.into_result() {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            },
+            Err(panic) => Box::new(Failure::from_panic(name.clone(), &*panic)) as BoxError,
+        };
+        if !scope.is_echo(&error) {
+            scope.count_failure();
         }
         if handle_dropped {
-            self.scope.report(self.name.clone(), error);
+            scope.report(name, error);
             return Err(Unclaimed::reported());
         }
-        Err(Unclaimed::new(
-            Arc::clone(&self.scope),
-            self.name.clone(),
-            error,
-        ))
+        Err(Unclaimed::new(Arc::clone(scope), name, error))
     }
 }
 
 impl Drop for Place {
     fn drop(&mut self) {
+        let Some(scope) = &self.scope else { return };
         if self.listed {
-            self.scope.child_settled(self.id);
+            scope.child_settled(self.ticket);
         }
         // After a failure was reported: a scope waiting for its children to end must find the
         // failure when they have.
-        self.scope.child_gone();
+        scope.child_gone();
     }
 }
