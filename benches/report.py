@@ -8,6 +8,7 @@ usage: python3 benches/report.py [target/criterion]
 """
 
 import json
+import math
 import pathlib
 import sys
 
@@ -75,6 +76,7 @@ def main() -> None:
                 print(row)
         if name == "supervised_children":
             per_child(quiet, traced)
+            geometric_means(quiet, traced)
 
 
 def per_child(quiet: dict, traced: dict) -> None:
@@ -85,12 +87,38 @@ def per_child(quiet: dict, traced: dict) -> None:
     print("| --- | --- | " + " | ".join("---:" for _ in widths) + " |")
     for runs, suffix in ((quiet, ""), (traced, " traced")) if traced else ((quiet, ""),):
         for workload in ("ready", "yield"):
-            for side in ("joinset", "tracker", "warden"):
+            for side in ("joinset", "tracker", "warden", "warden_wide"):
                 cells = []
                 for w in widths:
                     ns = runs.get((workload, str(w)), {}).get(side)
                     cells.append(f"{ns / w:.0f} ns" if ns else "—")
                 print(f"| {workload}{suffix} | {side} | " + " | ".join(cells) + " |")
+
+def geometric_means(quiet: dict, traced: dict) -> None:
+    """Over every width and workload, the geometric mean (and range) of warden's ratio to each
+    hand-written side: `warden` as configured by default, and the like-for-like `warden_wide`
+    where the width is above the default limit (`warden` elsewhere)."""
+    print("\n#### `supervised_children`, geometric means over the widths\n")
+    print("| run | warden side | ÷ joinset | ÷ tracker |")
+    print("| --- | --- | ---: | ---: |")
+    for runs, label in ((quiet, "quiet"), (traced, "traced")):
+        if not runs:
+            continue
+        for mine in ("warden", "warden_wide"):
+            cells = []
+            for ref in ("joinset", "tracker"):
+                ratios = []
+                for sides in runs.values():
+                    ns = sides.get(mine) or sides.get("warden")
+                    if ns and ref in sides:
+                        ratios.append(ns / sides[ref])
+                if not ratios:
+                    cells.append("—")
+                    continue
+                mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+                cells.append(f"{mean:.2f} ({min(ratios):.2f}–{max(ratios):.2f})")
+            print(f"| {label} | {mine} | " + " | ".join(cells) + " |")
+
 
 if __name__ == "__main__":
     main()

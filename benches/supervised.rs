@@ -4,7 +4,9 @@
 //!   `select!`, `catch_unwind` and a span entered with `Instrument`, all run inline.
 //! - `children/N`: a scope that spawns N children and sums their values, against `JoinSet` and
 //!   against `TaskTracker` + `CancellationToken` (each child raced against the token);
-//!   `warden_tree` is `warden` while another thread takes `metrics::tree()` every millisecond.
+//!   `warden_tree` is `warden` while another thread takes `metrics::tree()` every millisecond;
+//!   above 1,024 children (the default `max_children`, where `warden`'s spawning loop waits for
+//!   slots) `warden_wide` is `warden` with `max_children = 100_000`.
 //!   N runs over 10, 100, 1,000, 10,000 and 100,000.
 //! - every group again under a tracing subscriber (`*_traced`).
 //!
@@ -117,6 +119,21 @@ async fn warden_children(n: u64, yields: bool) -> Result<u64, Failure> {
     Ok(total)
 }
 
+/// `warden_children` with a limit above every width: like `JoinSet` and `TaskTracker`, every
+/// child may be live at once, so the spawning loop never waits for a slot.
+#[supervised(max_children = 100_000)]
+async fn warden_wide_children(n: u64, yields: bool) -> Result<u64, Failure> {
+    let mut handles = Vec::new();
+    for i in 0..n {
+        handles.push(warden::spawn(child(i, yields)).await);
+    }
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await?;
+    }
+    Ok(total)
+}
+
 fn join_failure(_: JoinError) -> Failure {
     Failure::Cancelled {
         scope: "by_hand".into(),
@@ -180,6 +197,10 @@ fn while_tree_taken<R>(f: impl FnOnce() -> R) -> R {
 /// The widths of the children group: the cost per child should not grow with them.
 const WIDTHS: [u64; 5] = [10, 100, 1_000, 10_000, 100_000];
 
+/// A scope's default `max_children`: above it, `warden` waits for slots and `warden_wide`
+/// (a limit above every width) is the like-for-like comparison.
+const DEFAULT_MAX_CHILDREN: u64 = 1_024;
+
 /// The one width at which the live tree is also taken while spawning.
 const TREE_WIDTH: u64 = 1_000;
 
@@ -202,6 +223,11 @@ fn children(c: &mut Criterion) {
             g.bench_function(id("warden"), |b| {
                 b.to_async(&rt).iter(|| warden_children(n, yields));
             });
+            if n > DEFAULT_MAX_CHILDREN {
+                g.bench_function(id("warden_wide"), |b| {
+                    b.to_async(&rt).iter(|| warden_wide_children(n, yields));
+                });
+            }
             if n == TREE_WIDTH {
                 g.bench_function(id("warden_tree"), |b| {
                     while_tree_taken(|| b.to_async(&rt).iter(|| warden_children(n, yields)));
