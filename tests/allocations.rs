@@ -1,5 +1,5 @@
 //! The cost claims that can be counted: a `#[supervised]` call with no children allocates at most
-//! once, an uncontended `#[bounded]` call and a timed poll allocate nothing, and the static
+//! once, its children about what a `JoinSet`'s tasks allocate, an uncontended `#[bounded]` call and a timed poll allocate nothing, and the static
 //! `#[no_blocking]` check adds nothing at all. Counted with an instrumented global allocator, so
 //! this file is its own test binary and runs everything on one thread.
 
@@ -75,6 +75,34 @@ where
     with - without
 }
 
+/// Children of one scope: each awaited, as `JoinSet` awaits its tasks.
+const CHILDREN: u64 = 64;
+
+#[supervised]
+async fn supervised_children(x: u64) -> Result<u64, Failure> {
+    let mut handles = Vec::with_capacity(64);
+    for i in 0..CHILDREN {
+        handles.push(warden::spawn(plain(i)).await);
+    }
+    let mut total = x;
+    for h in handles {
+        total += h.await?;
+    }
+    Ok(total)
+}
+
+async fn joinset_children(x: u64) -> Result<u64, Failure> {
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..CHILDREN {
+        set.spawn(plain(i));
+    }
+    let mut total = x;
+    while let Some(r) = set.join_next().await {
+        total += r.expect("joined")?;
+    }
+    Ok(total)
+}
+
 #[test]
 fn counted_costs() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -93,6 +121,19 @@ fn counted_costs() {
         "uncontended bounded calls"
     );
     assert_eq!(extra_allocations(&rt, calls, timed), 0, "timed polls");
+    // A child allocates what a `JoinSet` task does (its task, where `JoinSet` adds its list
+    // entry, warden a box that holds the future until it starts), plus the registry's growth
+    // (a slab that doubles: a handful of allocations per scope).
+    let calls_with_children = 10;
+    let warden = extra_allocations(&rt, calls_with_children, supervised_children);
+    let joinset = extra_allocations(&rt, calls_with_children, joinset_children);
+    let per_call = |n: isize| n / isize::from(calls_with_children);
+    assert!(
+        per_call(warden) <= per_call(joinset) + 8,
+        "{CHILDREN} children: warden {} allocations a call, JoinSet {}",
+        per_call(warden),
+        per_call(joinset)
+    );
     let supervised = extra_allocations(&rt, calls, supervised_no_children);
     assert!(
         supervised <= isize::from(calls),
