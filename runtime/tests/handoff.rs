@@ -2,15 +2,22 @@
 //! handle is dropped on one thread just as the child ends on another: the scope returns the
 //! failure (never only logs it), and an awaited handle's failure never reaches the scope.
 //!
+//! A child may even hold its own handle: dropping it as the child's task completes must not
+//! wait for that completion.
+//!
 //! Each iteration races the two on a multi-thread runtime, the body spinning a different
 //! number of turns before it drops (or awaits) the handle, so that some drops land before the
 //! child ends, some after, and some while its task completes.
 
 mod support;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use support::{Capture, bounded};
 use tracing::Level;
-use warden_runtime::{Failure, ScopeConfig, spawn_named, supervise};
+use warden_runtime::{ChildHandle, Failure, ScopeConfig, spawn_named, supervise};
 
 const ROUNDS: u32 = 10_000;
 
@@ -76,5 +83,55 @@ async fn a_handle_awaited_as_its_child_ends_takes_the_failure_alone() {
         errors_of(&capture, "owned"),
         0,
         "an owned failure was logged"
+    );
+}
+
+/// A child future that keeps its own handle in a field, so that the handle is dropped as the
+/// child's task completes (an `async` block would drop it before it returns).
+struct KeepsOwnHandle {
+    own: tokio::sync::oneshot::Receiver<ChildHandle<()>>,
+    kept: Option<ChildHandle<()>>,
+}
+
+impl Future for KeepsOwnHandle {
+    type Output = Result<(), &'static str>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.own).poll(cx) {
+            Poll::Ready(Ok(handle)) => {
+                self.kept = Some(handle);
+                Poll::Ready(Err("failed holding its own handle"))
+            }
+            Poll::Ready(Err(_)) => Poll::Ready(Ok(())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[test]
+fn a_child_that_holds_its_own_handle_ends_and_its_failure_reaches_the_scope() {
+    static CFG: ScopeConfig = ScopeConfig::new("self_held");
+    // On a thread of its own: a handle that waited for its own task would block the runtime's
+    // only thread, which no timer inside it could end.
+    let (done, outcome) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let r: Result<(), Failure> = rt.block_on(supervise(&CFG, || async {
+            let (give, own) = tokio::sync::oneshot::channel();
+            let handle = spawn_named("keeper", KeepsOwnHandle { own, kept: None }).await;
+            give.send(handle).expect("the child waits for its handle");
+            Ok(())
+        }));
+        let _ = done.send(r);
+    });
+    let r = outcome
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the scope ends: the child's own handle does not wait for the child");
+    assert!(
+        matches!(&r, Err(Failure::Child { child, .. }) if child == "keeper"),
+        "{r:?}"
     );
 }

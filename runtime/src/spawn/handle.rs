@@ -133,12 +133,24 @@ impl<T> Drop for ChildHandle<T> {
         // output, stored once its task completes (at most a few instructions away on another
         // thread). Dropping the completed task's handle drops that output here, and an
         // unclaimed failure reports itself to the scope before this handle is gone: a scope
-        // waiting for its children (this handle's holder among them) finds it.
-        while !join.is_finished() {
+        // waiting for its children (this handle's holder among them) finds it. Not from inside
+        // the child's own task (a child that kept its own handle drops it as it completes),
+        // and never for long: past the bound the output reports itself when Tokio drops it.
+        if tokio::task::try_id() == Some(join.id()) {
+            return;
+        }
+        for _ in 0..COMPLETION_SPINS {
+            if join.is_finished() {
+                return;
+            }
             std::thread::yield_now();
         }
     }
 }
+
+/// How many times a dropped handle yields its thread for its child's task to complete: the
+/// task is completing on another thread, so the first few suffice; the bound is a safety net.
+const COMPLETION_SPINS: u32 = 10_000;
 
 /// A child's failure as its task's output: taken by the awaited handle, or, if the handle is
 /// dropped without awaiting it, reported to the scope as the output is dropped.
