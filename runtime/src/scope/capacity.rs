@@ -2,6 +2,10 @@
 //! spawners that wait. Not a `Semaphore`, whose release takes its waiter lock every time: here
 //! taking a free slot is one compare-and-swap, and freeing one notifies only when someone waits.
 //!
+//! The same count is the scope's live children (a slot is held from before the child's task
+//! exists until the task is gone), so a child's start and end each touch one shared counter of
+//! its scope, and whoever frees the last slot wakes the code waiting for the scope to be idle.
+//!
 //! The ordering invariant: every access to `used` and `waiters` is `SeqCst`. A waiting spawner
 //! counts itself in `waiters`, then checks `used`; a child that ends lowers `used`, then reads
 //! `waiters`. In one total order, either the freeing side sees the waiter (and notifies it), or
@@ -20,6 +24,8 @@ pub(crate) struct Capacity {
     used: AtomicUsize,
     waiters: AtomicUsize,
     freed: Notify,
+    /// Woken when the last slot is freed.
+    idle: Notify,
 }
 
 impl Capacity {
@@ -30,6 +36,7 @@ impl Capacity {
             used: AtomicUsize::new(0),
             waiters: AtomicUsize::new(0),
             freed: Notify::new(),
+            idle: Notify::new(),
         }
     }
 
@@ -59,11 +66,31 @@ impl Capacity {
         }
     }
 
-    /// Gives a slot back and wakes a waiting spawner, if there is one.
+    /// Gives a slot back and wakes a waiting spawner, if there is one, and the code waiting
+    /// for the scope to be idle if this was the last slot.
     pub(crate) fn free(&self) {
-        self.used.fetch_sub(1, SeqCst);
+        if self.used.fetch_sub(1, SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
         if self.waiters.load(SeqCst) > 0 {
             self.freed.notify_one();
+        }
+    }
+
+    /// Slots held: the live children, and spawns between taking a slot and starting a task.
+    pub(crate) fn used(&self) -> usize {
+        self.used.load(SeqCst)
+    }
+
+    /// Resolves once no slot is held.
+    pub(crate) async fn idle(&self) {
+        loop {
+            let mut freed = pin!(self.idle.notified());
+            freed.as_mut().enable();
+            if self.used() == 0 {
+                return;
+            }
+            freed.await;
         }
     }
 }

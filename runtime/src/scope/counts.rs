@@ -1,5 +1,5 @@
-//! How many children are alive (in a scope, in a root's whole tree, in the process) and what a
-//! scope has seen over its life. Atomics only; whoever brings a live count to zero wakes the
+//! How many children are alive in a root's whole tree and in the process (a scope's own live
+//! children are its capacity's slots), and what a scope has seen over its life. Atomics only; whoever brings a live count to zero wakes the
 //! code waiting for it.
 
 use std::pin::pin;
@@ -65,9 +65,9 @@ impl Live {
     }
 }
 
-/// The counters of one scope; a `Root`'s also count every child of its tree.
+/// The counters of one scope (its live children are its capacity's slots); a `Root`'s also
+/// count every child of its tree.
 pub(crate) struct Counts {
-    live: Live,
     failed: AtomicU64,
     next_id: AtomicU64,
     /// For a `Root`: live children anywhere in its tree.
@@ -77,7 +77,6 @@ pub(crate) struct Counts {
 impl Counts {
     pub(crate) const fn new() -> Self {
         Counts {
-            live: Live::new(),
             failed: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
             tree: Live::new(),
@@ -89,9 +88,8 @@ impl Counts {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// A child starts: counted here, in its `root`'s tree and in the process.
-    pub(crate) fn start(&self, root: Option<&Counts>) {
-        self.live.up();
+    /// A child starts: counted in its `root`'s tree and in the process.
+    pub(crate) fn start(root: Option<&Counts>) {
         if let Some(root) = root {
             root.tree.up();
         }
@@ -99,26 +97,16 @@ impl Counts {
     }
 
     /// A child ended: the reverse of [`start`](Self::start).
-    pub(crate) fn end(&self, root: Option<&Counts>) {
+    pub(crate) fn end(root: Option<&Counts>) {
         LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
         if let Some(root) = root {
             root.tree.down();
         }
-        self.live.down();
     }
 
     /// A child ended in failure.
     pub(crate) fn failed(&self) {
         self.failed.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn live(&self) -> usize {
-        self.live.get()
-    }
-
-    /// Resolves once the scope has no live child.
-    pub(crate) async fn idle(&self) {
-        self.live.zero().await;
     }
 
     /// For a `Root`: live children anywhere in its tree.
@@ -131,9 +119,10 @@ impl Counts {
         self.tree.zero().await;
     }
 
-    pub(crate) fn stats(&self) -> ScopeStats {
+    /// The scope's stats, with `live` children.
+    pub(crate) fn stats(&self, live: usize) -> ScopeStats {
         ScopeStats {
-            live: self.live.get(),
+            live,
             // Ids are taken only by children about to start (one refused by a scope that closed in
             // between counts too), so the next id counts them.
             spawned: self.next_id.load(Ordering::Relaxed),

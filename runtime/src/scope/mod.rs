@@ -54,7 +54,7 @@ const ABORT_SETTLE: Duration = Duration::from_millis(100);
 /// ```
 #[must_use]
 pub fn scope_stats() -> Option<ScopeStats> {
-    current::with(|s| s.counts.stats())
+    current::with(|s| s.counts.stats(s.live()))
 }
 
 /// What kind of code owns a scope.
@@ -210,7 +210,7 @@ impl Scope {
             return None;
         }
         let ticket = self.children.reserve(self.counts.next_id(), name)?;
-        self.counts.start(self.tree_root().map(|r| &r.counts));
+        Counts::start(self.tree_root().map(|r| &r.counts));
         Some(ticket)
     }
 
@@ -232,8 +232,9 @@ impl Scope {
 
     /// A child's task is gone: uncounts it and frees its slot.
     pub(crate) fn child_gone(&self) {
-        self.counts.end(self.tree_root().map(|r| &r.counts));
-        // Last: a spawner woken by this slot must not count this child as live too.
+        Counts::end(self.tree_root().map(|r| &r.counts));
+        // Last: the slot is the scope's live count; whoever waits for the scope to be idle must
+        // find the tree's and the process's counts down too.
         self.capacity.free();
     }
 
@@ -244,12 +245,12 @@ impl Scope {
 
     /// Live children of this scope.
     pub(crate) fn live(&self) -> usize {
-        self.counts.live()
+        self.capacity.used()
     }
 
     /// Resolves once the scope has no live child.
     pub(crate) async fn wait_idle(&self) {
-        self.counts.idle().await;
+        self.capacity.idle().await;
     }
 
     /// For a `Root`: resolves once no child is alive anywhere in its tree.
@@ -369,7 +370,7 @@ impl Scope {
         {
             tracing::error!(
                 scope = self.name,
-                live = self.counts.live(),
+                live = self.live(),
                 "warden: aborted children are still running; do they block their thread?"
             );
         }
