@@ -32,6 +32,17 @@ static WAIT_WARNING_NS: AtomicU64 = AtomicU64::new(100_000_000);
 /// A long wait means the limit, not the work, sets the latency: worth knowing when sizing it.
 /// The default is 100 ms.
 ///
+/// A plain `#[bounded(n)]` times **one waiting caller at a time**: a caller that starts waiting
+/// while another caller of the same fn is being timed is not timed itself (one clock-read pair
+/// per turn of the queue instead of per caller, which is what kept a contended bound's cost near
+/// a raw semaphore's). The queue is fair, so the timed caller waits as long as the queue ahead
+/// of it, and a limit that keeps its callers waiting past the threshold is still reported. What
+/// is lost: a caller that waited past the threshold goes unreported if the caller timed while
+/// it waited got its permit sooner and no caller timed after it waited that long either (a
+/// single slow wait among quick ones), and the `suppressed` count of a warning counts timed
+/// waits only. `#[bounded(n, per = key)]` times every waiting caller: one key's queue says
+/// nothing about another's.
+///
 /// ```
 /// use std::time::Duration;
 /// warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(250)));

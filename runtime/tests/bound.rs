@@ -391,6 +391,27 @@ async fn a_long_wait_is_logged_with_the_bound_name() {
     assert_eq!(capture.events_with("bound", "tests::slow_wait").len(), 1);
 }
 
+/// A plain bound times one waiting caller at a time; one whose wait is cancelled must hand the
+/// timer on, or no later wait of that bound would ever be warned about.
+#[tokio::test]
+async fn a_long_wait_is_logged_after_the_timed_caller_was_cancelled() {
+    static BOUND: Bound = Bound::new("tests::slow_wait_cancelled", 1);
+    let capture = support::Capture::global();
+    warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(20)));
+    let held = BOUND.acquire(BoundMode::Wait).await.unwrap();
+    // The first waiter is the timed one; dropped mid-wait.
+    let cancelled = tokio::spawn(BOUND.run(async {}));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    cancelled.abort();
+    assert!(cancelled.await.unwrap_err().is_cancelled());
+    let waiter = tokio::spawn(BOUND.run(async {}));
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    drop(held);
+    timeout(PATIENCE, waiter).await.unwrap().unwrap();
+    let events = capture.events_with("bound", "tests::slow_wait_cancelled");
+    assert_eq!(events.len(), 1, "{events:?}");
+}
+
 /// A key admits its first callers by a count and, once full, queues the next on a semaphore:
 /// the queued ones get in one at a time, in arrival order, as the counted ones leave.
 #[tokio::test(flavor = "current_thread")]

@@ -9,6 +9,8 @@ use std::time::Instant;
 
 use tokio::sync::AcquireError;
 
+use super::timer::{Timed, Timing, WaitTimer};
+
 use crate::failure::Failure;
 use crate::ratelimit::RateLimit;
 use crate::registry::Registry;
@@ -39,11 +41,12 @@ pub(super) struct Stats {
     waiting: AtomicUsize,
     rejected: AtomicU64,
     max_in_flight: AtomicUsize,
+    timer: WaitTimer,
     slow_waits: RateLimit,
 }
 
 impl Stats {
-    pub(super) const fn new(name: &'static str, limit: usize) -> Self {
+    pub(super) const fn new(name: &'static str, limit: usize, timing: Timing) -> Self {
         Stats {
             name,
             limit,
@@ -51,6 +54,7 @@ impl Stats {
             waiting: AtomicUsize::new(0),
             rejected: AtomicU64::new(0),
             max_in_flight: AtomicUsize::new(0),
+            timer: WaitTimer::new(timing),
             slow_waits: RateLimit::new(),
         }
     }
@@ -80,11 +84,11 @@ impl Stats {
         }
     }
 
-    /// A caller starts waiting: counted as waiting until the returned guard drops (also if its
-    /// future is dropped), and timed only while the warnings are on (no clock read otherwise).
-    pub(super) fn start_wait(&self) -> (Waiting<'_>, Option<Instant>) {
-        let waiting = Waiting::enter(&self.waiting);
-        (waiting, wait_warning().map(|_| Instant::now()))
+    /// A caller starts waiting: counted as waiting until the returned guards drop (also if its
+    /// future is dropped), and timed as the bound's [`Timing`] says while the warnings are on
+    /// (no clock read otherwise).
+    pub(super) fn start_wait(&self) -> (Waiting<'_>, Option<Timed<'_>>) {
+        (Waiting::enter(&self.waiting), self.timer.start())
     }
 
     /// Waits on the future `acquire` makes, counted and timed as [`start_wait`](Self::start_wait)
@@ -101,10 +105,10 @@ impl Stats {
     }
 
     /// The caller got its permit: logs the wait if it was longer than the threshold.
-    pub(super) fn end_wait(&self, (waiting, start): (Waiting<'_>, Option<Instant>)) {
+    pub(super) fn end_wait(&self, (waiting, timed): (Waiting<'_>, Option<Timed<'_>>)) {
         drop(waiting);
-        if let Some(start) = start {
-            self.warn_if_slow(start);
+        if let Some(timed) = timed {
+            self.warn_if_slow(timed.start);
         }
     }
 
