@@ -3,20 +3,16 @@
 //! `metrics` reads.
 
 use std::borrow::Cow;
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use tokio::sync::AcquireError;
-
-use super::timer::{Timed, Timing, WaitTimer};
+use super::timer::{Timing, WaitTimer};
 
 use crate::failure::Failure;
 use crate::ratelimit::RateLimit;
 use crate::registry::Registry;
 use crate::settings::wait_warning;
 use crate::snapshot::BoundSnapshot;
-use crate::waiting::Waiting;
 
 /// A bound as the list of every bound sees it.
 pub(super) trait Listed: Sync {
@@ -84,31 +80,14 @@ impl Stats {
         }
     }
 
-    /// A caller starts waiting: counted as waiting until the returned guards drop (also if its
-    /// future is dropped), and timed as the bound's [`Timing`] says while the warnings are on
-    /// (no clock read otherwise).
-    pub(super) fn start_wait(&self) -> (Waiting<'_>, Option<Timed<'_>>) {
-        (Waiting::enter(&self.waiting), self.timer.start())
-    }
-
-    /// Waits on the future `acquire` makes, counted and timed as [`start_wait`](Self::start_wait)
-    /// says.
-    pub(super) async fn wait<P, W>(&self, acquire: impl FnOnce() -> W) -> Result<P, Failure>
-    where
-        W: Future<Output = Result<P, AcquireError>>,
-    {
-        let waiting = self.start_wait();
-        // warden never closes its semaphores; should one be closed, the caller is overloaded.
-        let permit = acquire().await.map_err(|_| self.overloaded())?;
-        self.end_wait(waiting);
-        Ok(permit)
-    }
-
-    /// The caller got its permit: logs the wait if it was longer than the threshold.
-    pub(super) fn end_wait(&self, (waiting, timed): (Waiting<'_>, Option<Timed<'_>>)) {
-        drop(waiting);
-        if let Some(timed) = timed {
-            self.warn_if_slow(timed.start);
+    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
+    /// its future is dropped), and timed as the bound's [`Timing`](super::timer::Timing) says
+    /// while the warnings are on (no clock read otherwise).
+    pub(super) fn start_wait(&self) -> Waiter<'_> {
+        self.waiting.fetch_add(1, Relaxed);
+        Waiter {
+            stats: self,
+            start: self.timer.start(),
         }
     }
 
@@ -147,6 +126,39 @@ impl Stats {
             waiting: self.waiting.load(Relaxed),
             rejected: self.rejected.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
+        }
+    }
+}
+
+/// A caller waiting for a permit of a bound: counted in its `waiting` while it lives, and timed
+/// if `start` is set (it then holds the bound's timer until it drops).
+pub(super) struct Waiter<'a> {
+    stats: &'a Stats,
+    start: Option<Instant>,
+}
+
+impl<'a> Waiter<'a> {
+    /// The bound it waits for.
+    pub(super) fn stats(&self) -> &'a Stats {
+        self.stats
+    }
+
+    /// It got its permit: no longer counted, and its wait logged if it was timed and longer
+    /// than the threshold.
+    pub(super) fn admitted(self) {
+        let (stats, start) = (self.stats, self.start);
+        drop(self);
+        if let Some(start) = start {
+            stats.warn_if_slow(start);
+        }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        self.stats.waiting.fetch_sub(1, Relaxed);
+        if self.start.is_some() {
+            self.stats.timer.stop();
         }
     }
 }

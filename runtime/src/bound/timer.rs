@@ -39,36 +39,22 @@ impl WaitTimer {
     }
 
     /// Starts timing a caller that begins to wait, unless the warnings are off or (one at a
-    /// time) another caller is being timed; no clock read then.
-    pub(super) fn start(&self) -> Option<Timed<'_>> {
+    /// time) another caller is being timed; no clock read then. A caller it returns a start
+    /// for calls [`stop`](Self::stop) when it stops waiting (admitted, refused or dropped).
+    pub(super) fn start(&self) -> Option<Instant> {
         wait_warning()?;
-        let busy = match self.timing {
-            Timing::EveryWaiter => None,
-            // The load first: the callers that find it set only read the shared line.
-            Timing::OneAtATime if self.busy.load(Relaxed) || self.busy.swap(true, Relaxed) => {
-                return None;
-            }
-            Timing::OneAtATime => Some(&self.busy),
-        };
-        Some(Timed {
-            start: Instant::now(),
-            busy,
-        })
-    }
-}
-
-/// A timed wait: when it started. Dropped (the caller got its permit, gave up or was
-/// cancelled), it lets the next waiting caller be timed.
-pub(super) struct Timed<'a> {
-    pub(super) start: Instant,
-    busy: Option<&'a AtomicBool>,
-}
-
-impl Drop for Timed<'_> {
-    fn drop(&mut self) {
-        if let Some(busy) = self.busy {
-            busy.store(false, Relaxed);
+        // The load first: the callers that find it set only read the shared line.
+        if let Timing::OneAtATime = self.timing
+            && (self.busy.load(Relaxed) || self.busy.swap(true, Relaxed))
+        {
+            return None;
         }
+        Some(Instant::now())
+    }
+
+    /// The timed caller stopped waiting: the next one to start waiting can be timed.
+    pub(super) fn stop(&self) {
+        self.busy.store(false, Relaxed);
     }
 }
 
@@ -81,13 +67,12 @@ mod tests {
     #[test]
     fn one_at_a_time_times_the_next_caller_once_the_timed_one_is_done() {
         let timer = WaitTimer::new(Timing::OneAtATime);
-        let first = timer.start();
-        assert!(first.is_some());
+        assert!(timer.start().is_some());
         assert!(
             timer.start().is_none(),
             "a second caller timed beside the first"
         );
-        drop(first);
+        timer.stop();
         assert!(timer.start().is_some(), "the timer stayed taken");
     }
 
