@@ -3,13 +3,14 @@
 //! `metrics` reads.
 
 use std::borrow::Cow;
+use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::timer::{Timing, WaitTimer};
 
 use crate::failure::Failure;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, since_origin};
 use crate::registry::Registry;
 use crate::settings::wait_warning;
 use crate::snapshot::BoundSnapshot;
@@ -91,13 +92,14 @@ impl Stats {
         }
     }
 
-    /// Logs a wait that started at `start` if it was longer than the threshold.
-    fn warn_if_slow(&self, start: Instant) {
+    /// Logs a wait that started at `start` ([`since_origin`] nanoseconds) if it was longer than
+    /// the threshold.
+    fn warn_if_slow(&self, start: NonZeroU64) {
         let Some(threshold) = wait_warning() else {
             return;
         };
         let end = Instant::now();
-        let waited = end.saturating_duration_since(start);
+        let waited = Duration::from_nanos(since_origin(end).saturating_sub(start.get()));
         if waited < threshold {
             return;
         }
@@ -134,7 +136,7 @@ impl Stats {
 /// if `start` is set (it then holds the bound's timer until it drops).
 pub(super) struct Waiter<'a> {
     stats: &'a Stats,
-    start: Option<Instant>,
+    start: Option<NonZeroU64>,
 }
 
 impl<'a> Waiter<'a> {
