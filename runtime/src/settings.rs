@@ -37,11 +37,12 @@ static WAIT_WARNING_NS: AtomicU64 = AtomicU64::new(100_000_000);
 /// per turn of the queue instead of per caller, which is what kept a contended bound's cost near
 /// a raw semaphore's). The queue is fair, so the timed caller waits as long as the queue ahead
 /// of it, and a limit that keeps its callers waiting past the threshold is still reported. What
-/// is lost: a caller that waited past the threshold goes unreported if the caller timed while
-/// it waited got its permit sooner and no caller timed after it waited that long either (a
-/// single slow wait among quick ones), and the `suppressed` count of a warning counts timed
-/// waits only. `#[bounded(n, per = key)]` times every waiting caller: one key's queue says
-/// nothing about another's.
+/// is lost: the warning speaks for timed callers only, so a caller that waited past the
+/// threshold while no timed caller did goes unreported (say, one queued just behind a timed
+/// caller that got in quickly, then held up by long-running holders while no new caller came
+/// to be timed), and the `suppressed` count of a warning counts timed waits only.
+/// `#[bounded(n, per = key)]` times every waiting caller: one key's queue says nothing about
+/// another's.
 ///
 /// ```
 /// use std::time::Duration;
