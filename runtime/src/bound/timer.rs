@@ -58,7 +58,9 @@ impl WaitTimer {
 
     /// The timed caller stopped waiting: the next one to start waiting can be timed.
     pub(super) fn stop(&self) {
-        self.busy.store(false, Relaxed);
+        if let Timing::OneAtATime = self.timing {
+            self.busy.store(false, Relaxed);
+        }
     }
 }
 
