@@ -218,6 +218,32 @@ fn attribute_futures_store_the_body_once() {
     }
 }
 
+/// What a `#[bounded(n)]` layer may add beyond the semaphore wait it needs: the bound, the
+/// waiting caller's count and timer, a `WaitFor` timer's box, the permit's stage.
+const BOUND_STATE: usize = 64;
+
+/// Every spawn copies a future's bytes: in the contended benchmark (BENCHMARKS.md, issue 13) a
+/// raw semaphore's future padded to the size `#[bounded]` had then (216 B beside a 24 B body)
+/// cost as much as warden. The acquire path and the permit now share their bytes.
+#[test]
+fn a_bounded_layer_is_a_semaphore_wait_and_little_more() {
+    static SEMAPHORE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let wait = size_of_val(&SEMAPHORE.acquire());
+    let base = size_of_val(&plain(1));
+    for (name, size) in [
+        ("bounded(4)", size_of_val(&bounded_wait(1))),
+        ("bounded(4, reject)", size_of_val(&bounded_reject(1))),
+        ("bounded(4, wait = ..)", size_of_val(&bounded_wait_for(1))),
+    ] {
+        let added = size - base;
+        assert!(
+            added <= wait + BOUND_STATE,
+            "`{name}` adds {added} B to its body, above {wait} B for the semaphore's wait plus \
+             {BOUND_STATE} B"
+        );
+    }
+}
+
 #[test]
 fn attribute_futures_store_the_arguments_once_more_at_most() {
     let buf = [1u8; BUF];

@@ -54,8 +54,9 @@ impl RateLimit {
     }
 }
 
-/// Nanoseconds from a process-wide origin to `now`, plus one so the result is never 0.
-fn since_origin(now: Instant) -> u64 {
+/// Nanoseconds from a process-wide origin to `now`, plus one so the result is never 0: an
+/// instant in 8 bytes (a bound's timed caller keeps its start so).
+pub(crate) fn since_origin(now: Instant) -> u64 {
     static ORIGIN: OnceLock<Instant> = OnceLock::new();
     let origin = *ORIGIN.get_or_init(|| now);
     let nanos = now.saturating_duration_since(origin).as_nanos();

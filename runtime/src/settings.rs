@@ -32,6 +32,18 @@ static WAIT_WARNING_NS: AtomicU64 = AtomicU64::new(100_000_000);
 /// A long wait means the limit, not the work, sets the latency: worth knowing when sizing it.
 /// The default is 100 ms.
 ///
+/// A plain `#[bounded(n)]` times **one waiting caller at a time**: a caller that starts waiting
+/// while another caller of the same fn is being timed is not timed itself (one clock-read pair
+/// per turn of the queue instead of per caller, which is what kept a contended bound's cost near
+/// a raw semaphore's). The queue is fair, so the timed caller waits as long as the queue ahead
+/// of it, and a limit that keeps its callers waiting past the threshold is still reported. What
+/// is lost: the warning speaks for timed callers only, so a caller that waited past the
+/// threshold while no timed caller did goes unreported (say, one queued just behind a timed
+/// caller that got in quickly, then held up by long-running holders while no new caller came
+/// to be timed), and the `suppressed` count of a warning counts timed waits only.
+/// `#[bounded(n, per = key)]` times every waiting caller: one key's queue says nothing about
+/// another's.
+///
 /// ```
 /// use std::time::Duration;
 /// warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(250)));

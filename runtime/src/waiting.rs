@@ -1,8 +1,8 @@
-//! A count of callers waiting (for a bound's permit, for a scope's child slot), held by a guard
-//! so that a wait whose future is dropped is uncounted too.
+//! A count of callers waiting for a scope's child slot, held by a guard so that a wait whose
+//! future is dropped is uncounted too. (A bound counts its waiting callers in
+//! `bound::stats::Waiter`, which also times them.)
 //!
-//! `SeqCst` on both sides: a scope's child capacity relies on it (see `scope::capacity`); for a
-//! bound's counter it costs nothing that matters, on a path that waits anyway.
+//! `SeqCst` on both sides: a scope's child capacity relies on it (see `scope::capacity`).
 
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 

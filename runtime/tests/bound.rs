@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::sync::Barrier;
 use tokio::time::timeout;
 use warden_runtime::Failure;
-use warden_runtime::bound::{Bound, BoundMode, KeyedBound};
+use warden_runtime::bound::{Bound, BoundMode, BoundPermit, KeyedBound};
 
 const CALLERS: usize = 1_000;
 const LIMIT: usize = 4;
@@ -372,16 +372,22 @@ async fn a_generic_fn_shares_its_bound_but_keys_of_distinct_types_differ() {
     assert_eq!((a, b, c), (2, 2, 1));
 }
 
+/// Lets a caller of `bound` wait 40 ms (twice the threshold the tests below set) behind `held`,
+/// then lets it in and waits for it.
+async fn wait_past_the_threshold(bound: &'static Bound, held: BoundPermit) {
+    let waiter = tokio::spawn(bound.run(async {}));
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    drop(held);
+    timeout(PATIENCE, waiter).await.unwrap().unwrap();
+}
+
 #[tokio::test]
 async fn a_long_wait_is_logged_with_the_bound_name() {
     static BOUND: Bound = Bound::new("tests::slow_wait", 1);
     let capture = support::Capture::global();
     warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(20)));
     let held = BOUND.acquire(BoundMode::Wait).await.unwrap();
-    let waiter = tokio::spawn(BOUND.run(async {}));
-    tokio::time::sleep(Duration::from_millis(40)).await;
-    drop(held);
-    timeout(PATIENCE, waiter).await.unwrap().unwrap();
+    wait_past_the_threshold(&BOUND, held).await;
     let events = capture.events_with("bound", "tests::slow_wait");
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].level, tracing::Level::WARN);
@@ -389,6 +395,24 @@ async fn a_long_wait_is_logged_with_the_bound_name() {
     // A quick pass is not logged.
     BOUND.run(async {}).await;
     assert_eq!(capture.events_with("bound", "tests::slow_wait").len(), 1);
+}
+
+/// A plain bound times one waiting caller at a time; one whose wait is cancelled must hand the
+/// timer on, or no later wait of that bound would ever be warned about.
+#[tokio::test]
+async fn a_long_wait_is_logged_after_the_timed_caller_was_cancelled() {
+    static BOUND: Bound = Bound::new("tests::slow_wait_cancelled", 1);
+    let capture = support::Capture::global();
+    warden_runtime::settings::set_wait_warning(Some(Duration::from_millis(20)));
+    let held = BOUND.acquire(BoundMode::Wait).await.unwrap();
+    // The first waiter is the timed one; dropped mid-wait.
+    let cancelled = tokio::spawn(BOUND.run(async {}));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    cancelled.abort();
+    assert!(cancelled.await.unwrap_err().is_cancelled());
+    wait_past_the_threshold(&BOUND, held).await;
+    let events = capture.events_with("bound", "tests::slow_wait_cancelled");
+    assert_eq!(events.len(), 1, "{events:?}");
 }
 
 /// A key admits its first callers by a count and, once full, queues the next on a semaphore:

@@ -13,6 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::limited::Limited;
 use super::mode::{BoundMode, acquire};
 use super::stats::{Listed, Stats};
+use super::timer::Timing;
 use crate::failure::Failure;
 use crate::registry::lock;
 use crate::snapshot::BoundSnapshot;
@@ -133,7 +134,7 @@ impl KeyedBound {
         KeyedBound {
             keys: Mutex::new(None),
             in_flight: AtomicUsize::new(0),
-            stats: Stats::new(name, limit),
+            stats: Stats::new(name, limit, Timing::EveryWaiter),
         }
     }
 

@@ -5,8 +5,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use futures::future::{Fuse, FusedFuture as _, FutureExt as _};
-
 use crate::failure::Failure;
 
 pin_project_lite::pin_project! {
@@ -15,15 +13,29 @@ pin_project_lite::pin_project! {
     ///
     /// Hand-written (not an `async fn` taking the body by value) so the body is stored once, in
     /// place, from the call on: an `async fn` keeps it as its argument and again as the awaited
-    /// local, which doubled every `#[bounded]` fn's future.
+    /// local, which doubled every `#[bounded]` fn's future. The acquiring future and the permit
+    /// share their bytes (a spawn copies every byte of a future).
     pub(super) struct Limited<A, P, F, R> {
         #[pin]
-        acquire: Fuse<A>,
-        permit: Option<P>,
+        stage: Stage<A, P>,
         // What a refused caller returns: `None` runs the body unlimited.
-        refused: Option<R>,
+        refused: R,
         #[pin]
         body: F,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StageProj]
+    enum Stage<A, P> {
+        Acquiring {
+            #[pin]
+            acquire: A,
+        },
+        // `None` once the body ended (or ran unlimited).
+        Holding {
+            permit: Option<P>,
+        },
     }
 }
 
@@ -31,13 +43,12 @@ impl<A, P, F, R> Limited<A, P, F, R>
 where
     A: Future<Output = Result<P, Failure>>,
     F: Future,
-    R: FnOnce(Failure) -> Option<F::Output>,
+    R: Fn(Failure) -> Option<F::Output>,
 {
     pub(super) fn new(acquire: A, body: F, refused: R) -> Self {
         Limited {
-            acquire: acquire.fuse(),
-            permit: None,
-            refused: Some(refused),
+            stage: Stage::Acquiring { acquire },
+            refused,
             body,
         }
     }
@@ -47,25 +58,30 @@ impl<A, P, F, R> Future for Limited<A, P, F, R>
 where
     A: Future<Output = Result<P, Failure>>,
     F: Future,
-    R: FnOnce(Failure) -> Option<F::Output>,
+    R: Fn(Failure) -> Option<F::Output>,
 {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
-        if !this.acquire.is_terminated() {
-            // `Fuse` drops the acquiring future once it is ready.
-            match ready!(this.acquire.as_mut().poll(cx)) {
-                Ok(permit) => *this.permit = Some(permit),
+        if let StageProj::Acquiring { acquire } = this.stage.as_mut().project() {
+            let permit = match ready!(acquire.poll(cx)) {
+                Ok(permit) => Some(permit),
                 Err(failure) => {
-                    if let Some(output) = this.refused.take().and_then(|refused| refused(failure)) {
+                    if let Some(output) = (this.refused)(failure) {
                         return Poll::Ready(output);
                     }
+                    None
                 }
-            }
+            };
+            // Drops the acquiring future, which is done.
+            this.stage.set(Stage::Holding { permit });
         }
+        let StageProj::Holding { permit } = this.stage.project() else {
+            unreachable!("set to `Holding` above");
+        };
         // Gives the permit back when the body ends, and if its poll panics.
-        let release = Release(this.permit);
+        let release = Release(permit);
         let output = this.body.poll(cx);
         if output.is_pending() {
             std::mem::forget(release);

@@ -12,7 +12,7 @@
 //!
 //! Files: `mode` (the modes and the one acquire path), `keyed` ([`KeyedBound`]), `limited`
 //! (the future that runs a body under its permit), `stats` (counters, slow-wait warnings, the
-//! list of bounds).
+//! list of bounds), `timer` (which waiting callers are timed for the warnings).
 //!
 //! A `static` inside a generic fn is one item shared by every instantiation, so
 //! `#[bounded(n)]` on a generic fn limits all instantiations together (one limit, one snapshot);
@@ -22,6 +22,7 @@ mod keyed;
 mod limited;
 mod mode;
 pub(crate) mod stats;
+mod timer;
 
 use std::future::Future;
 
@@ -36,16 +37,18 @@ use limited::Limited;
 pub use mode::BoundMode;
 use mode::acquire;
 use stats::{Listed, Stats};
+use timer::Timing;
 
 /// At most `limit` executions in flight at once across the process: the limiter of one
 /// `#[bounded(n)]` fn, living in a `static`.
 ///
 /// The uncontended path is one `try_acquire` on a Tokio semaphore plus three relaxed loads:
 /// no allocation, no clock read, no lock (measured on par with a bare `Semaphore::acquire`).
-/// Only a caller that finds the limit full takes the slow path (counted as waiting, timed,
-/// perhaps logged, the clock read only while warnings are on). A [`BoundMode::Wait`] caller
-/// waits in place, allocating nothing; one with a deadline allocates its timed wait once, so
-/// that the future of every call is the body's size plus a small constant.
+/// Only a caller that finds the limit full takes the slow path (counted as waiting; timed and
+/// perhaps logged if no other waiting caller is being timed and the warnings are on, the only
+/// case that reads the clock). A [`BoundMode::Wait`] caller waits in place, allocating
+/// nothing; one with a deadline allocates its timed wait once, so that the future of every call
+/// is the body's size plus a small constant.
 ///
 /// ```
 /// use warden_runtime::bound::{Bound, BoundMode};
@@ -80,7 +83,7 @@ impl Bound {
         assert!(limit > 0, "a bound needs a limit of at least 1");
         Bound {
             semaphore: Semaphore::const_new(limit),
-            stats: Stats::new(name, limit),
+            stats: Stats::new(name, limit, Timing::OneAtATime),
         }
     }
 

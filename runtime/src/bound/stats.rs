@@ -3,18 +3,17 @@
 //! `metrics` reads.
 
 use std::borrow::Cow;
-use std::future::Future;
+use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use tokio::sync::AcquireError;
+use super::timer::{Timing, WaitTimer};
 
 use crate::failure::Failure;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, since_origin};
 use crate::registry::Registry;
 use crate::settings::wait_warning;
 use crate::snapshot::BoundSnapshot;
-use crate::waiting::Waiting;
 
 /// A bound as the list of every bound sees it.
 pub(super) trait Listed: Sync {
@@ -39,11 +38,12 @@ pub(super) struct Stats {
     waiting: AtomicUsize,
     rejected: AtomicU64,
     max_in_flight: AtomicUsize,
+    timer: WaitTimer,
     slow_waits: RateLimit,
 }
 
 impl Stats {
-    pub(super) const fn new(name: &'static str, limit: usize) -> Self {
+    pub(super) const fn new(name: &'static str, limit: usize, timing: Timing) -> Self {
         Stats {
             name,
             limit,
@@ -51,6 +51,7 @@ impl Stats {
             waiting: AtomicUsize::new(0),
             rejected: AtomicU64::new(0),
             max_in_flight: AtomicUsize::new(0),
+            timer: WaitTimer::new(timing),
             slow_waits: RateLimit::new(),
         }
     }
@@ -80,41 +81,25 @@ impl Stats {
         }
     }
 
-    /// A caller starts waiting: counted as waiting until the returned guard drops (also if its
-    /// future is dropped), and timed only while the warnings are on (no clock read otherwise).
-    pub(super) fn start_wait(&self) -> (Waiting<'_>, Option<Instant>) {
-        let waiting = Waiting::enter(&self.waiting);
-        (waiting, wait_warning().map(|_| Instant::now()))
-    }
-
-    /// Waits on the future `acquire` makes, counted and timed as [`start_wait`](Self::start_wait)
-    /// says.
-    pub(super) async fn wait<P, W>(&self, acquire: impl FnOnce() -> W) -> Result<P, Failure>
-    where
-        W: Future<Output = Result<P, AcquireError>>,
-    {
-        let waiting = self.start_wait();
-        // warden never closes its semaphores; should one be closed, the caller is overloaded.
-        let permit = acquire().await.map_err(|_| self.overloaded())?;
-        self.end_wait(waiting);
-        Ok(permit)
-    }
-
-    /// The caller got its permit: logs the wait if it was longer than the threshold.
-    pub(super) fn end_wait(&self, (waiting, start): (Waiting<'_>, Option<Instant>)) {
-        drop(waiting);
-        if let Some(start) = start {
-            self.warn_if_slow(start);
+    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
+    /// its future is dropped), and timed as the bound's [`Timing`](super::timer::Timing) says
+    /// while the warnings are on (no clock read otherwise).
+    pub(super) fn start_wait(&self) -> Waiter<'_> {
+        self.waiting.fetch_add(1, Relaxed);
+        Waiter {
+            stats: self,
+            start: self.timer.start(),
         }
     }
 
-    /// Logs a wait that started at `start` if it was longer than the threshold.
-    fn warn_if_slow(&self, start: Instant) {
+    /// Logs a wait that started at `start` ([`since_origin`] nanoseconds) if it was longer than
+    /// the threshold.
+    fn warn_if_slow(&self, start: NonZeroU64) {
         let Some(threshold) = wait_warning() else {
             return;
         };
         let end = Instant::now();
-        let waited = end.saturating_duration_since(start);
+        let waited = Duration::from_nanos(since_origin(end).saturating_sub(start.get()));
         if waited < threshold {
             return;
         }
@@ -143,6 +128,39 @@ impl Stats {
             waiting: self.waiting.load(Relaxed),
             rejected: self.rejected.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
+        }
+    }
+}
+
+/// A caller waiting for a permit of a bound: counted in its `waiting` while it lives, and timed
+/// if `start` is set (it then holds the bound's timer until it drops).
+pub(super) struct Waiter<'a> {
+    stats: &'a Stats,
+    start: Option<NonZeroU64>,
+}
+
+impl<'a> Waiter<'a> {
+    /// The bound it waits for.
+    pub(super) fn stats(&self) -> &'a Stats {
+        self.stats
+    }
+
+    /// It got its permit: no longer counted, and its wait logged if it was timed and longer
+    /// than the threshold.
+    pub(super) fn admitted(self) {
+        let (stats, start) = (self.stats, self.start);
+        drop(self);
+        if let Some(start) = start {
+            stats.warn_if_slow(start);
+        }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        self.stats.waiting.fetch_sub(1, Relaxed);
+        if self.start.is_some() {
+            self.stats.timer.stop();
         }
     }
 }
