@@ -100,9 +100,16 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
         .name
         .clone()
         .unwrap_or_else(|| LitStr::new(&fn_name, sig.ident.span()));
+    // A fn item, not a closure: a closure coerced to `fn()` costs every supervised fn one more
+    // compiled shim.
+    let make_span = Ident::new("__warden_span", Span::mixed_site());
     let mut config = quote! {
-        #krate::__private::ScopeConfig::new(#name)
-            .span(|| #krate::__private::tracing::info_span!(#span_name))
+        #krate::__private::ScopeConfig::new(#name).span({
+            fn #make_span() -> #krate::__private::tracing::Span {
+                #krate::__private::tracing::info_span!(#span_name)
+            }
+            #make_span
+        })
     };
     if let Some(timeout) = &args.timeout {
         config.extend(quote!(.timeout(#timeout)));
