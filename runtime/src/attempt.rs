@@ -63,25 +63,37 @@ type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 /// Implemented by the body's own slot, an `Option` (no `Fuse` or other wrapper: every generic
 /// layer here is compiled again for each supervised fn).
 pub(crate) trait Body<T, E> {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>>;
-    /// Drops the body where it stands (at its current await).
-    fn drop_body(self: Pin<&mut Self>);
+    /// With a context, polls the body; without, drops it where it stands (at its current
+    /// await) and returns `Pending`. One fn, not two: each is compiled for every supervised fn.
+    fn poll_or_drop(self: Pin<&mut Self>, cx: Option<&mut Context<'_>>) -> Poll<Result<T, E>>;
+}
+
+impl<T, E> dyn Body<T, E> + '_ {
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        self.poll_or_drop(Some(cx))
+    }
+
+    fn drop_body(self: Pin<&mut Self>) {
+        let _ = self.poll_or_drop(None);
+    }
 }
 
 impl<Fut, T, E> Body<T, E> for Option<Fut>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
-        // The driver drops the body as soon as it is ready and never polls it again.
-        match self.as_pin_mut() {
-            Some(body) => body.poll(cx),
-            None => Poll::Pending,
+    fn poll_or_drop(mut self: Pin<&mut Self>, cx: Option<&mut Context<'_>>) -> Poll<Result<T, E>> {
+        match cx {
+            // The driver drops the body as soon as it is ready and never polls it again.
+            Some(cx) => match self.as_pin_mut() {
+                Some(body) => body.poll(cx),
+                None => Poll::Pending,
+            },
+            None => {
+                self.set(None);
+                Poll::Pending
+            }
         }
-    }
-
-    fn drop_body(mut self: Pin<&mut Self>) {
-        self.set(None);
     }
 }
 
