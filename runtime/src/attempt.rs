@@ -83,16 +83,14 @@ where
     Fut: Future<Output = Result<T, E>>,
 {
     fn poll_or_drop(mut self: Pin<&mut Self>, cx: Option<&mut Context<'_>>) -> Poll<Result<T, E>> {
-        match cx {
-            // The driver drops the body as soon as it is ready and never polls it again.
-            Some(cx) => match self.as_pin_mut() {
-                Some(body) => body.poll(cx),
-                None => Poll::Pending,
-            },
-            None => {
-                self.set(None);
-                Poll::Pending
-            }
+        let Some(cx) = cx else {
+            self.set(None);
+            return Poll::Pending;
+        };
+        // The driver drops the body as soon as it is ready and never polls it again.
+        match self.as_pin_mut() {
+            Some(body) => body.poll(cx),
+            None => Poll::Pending,
         }
     }
 }
