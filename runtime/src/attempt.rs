@@ -8,8 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::FutureExt as _;
-use futures::future::{Fuse, OptionFuture};
+use futures::future::OptionFuture;
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::WaitForCancellationFutureOwned;
 use tracing::Span;
@@ -48,20 +47,9 @@ where
     F: Finish<T, E>,
 {
     Supervised {
+        driver: Driver::new(cfg, restarts),
+        body: Some(body),
         finish: Some(finish),
-        driver: Driver {
-            cfg,
-            span: None,
-            scope: None,
-            sleep: None.into(),
-            waiter: None.into(),
-            on_own: false,
-            restarts,
-            deadline: None,
-            draining: None,
-            partial: None,
-        },
-        body: body.fuse(),
     }
 }
 
@@ -71,22 +59,39 @@ type Draining = Pin<Box<dyn Future<Output = Option<Failure>> + Send>>;
 
 /// The body as the driver sees it: polled and dropped, behind a `dyn`, so the driver (the
 /// panic catching included) is compiled once per `(T, E)`, not once per supervised fn.
-trait Body<T, E> {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>>;
-    /// Drops the body where it stands (at its current await).
-    fn drop_body(self: Pin<&mut Self>);
+///
+/// Implemented by the body's own slot, an `Option` (no `Fuse` or other wrapper: every generic
+/// layer here is compiled again for each supervised fn).
+pub(crate) trait Body<T, E> {
+    /// With a context, polls the body; without, drops it where it stands (at its current
+    /// await) and returns `Pending`. One fn, not two: each is compiled for every supervised fn.
+    fn poll_or_drop(self: Pin<&mut Self>, cx: Option<&mut Context<'_>>) -> Poll<Result<T, E>>;
 }
 
-impl<Fut, T, E> Body<T, E> for Fuse<Fut>
+impl<T, E> dyn Body<T, E> + '_ {
+    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        self.poll_or_drop(Some(cx))
+    }
+
+    fn drop_body(self: Pin<&mut Self>) {
+        let _ = self.poll_or_drop(None);
+    }
+}
+
+impl<Fut, T, E> Body<T, E> for Option<Fut>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    fn poll_body(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
-        self.poll(cx)
-    }
-
-    fn drop_body(mut self: Pin<&mut Self>) {
-        self.set(Fuse::terminated());
+    fn poll_or_drop(mut self: Pin<&mut Self>, cx: Option<&mut Context<'_>>) -> Poll<Result<T, E>> {
+        let Some(cx) = cx else {
+            self.set(None);
+            return Poll::Pending;
+        };
+        // The driver drops the body as soon as it is ready and never polls it again.
+        match self.as_pin_mut() {
+            Some(body) => body.poll(cx),
+            None => Poll::Pending,
+        }
     }
 }
 
@@ -94,26 +99,25 @@ pin_project_lite::pin_project! {
     /// A supervised call in flight: the body, stored once, and the driver that races it against
     /// cancellation and the timeout, then waits for the children. Hand-written (not an
     /// `async fn`) so the body is stored once; the only code generic over the body is this
-    /// wrapper's two short fns.
+    /// wrapper's `poll` and drop and the body slot's two [`Body`] fns.
     pub(crate) struct Supervised<Fut, T, E, F>
     where
-        Fut: Future,
+        Fut: Future<Output = Result<T, E>>,
     {
         #[pin]
-        driver: Driver<T, E>,
+        pub(crate) driver: Driver<T, E>,
         #[pin]
-        body: Fuse<Fut>,
-        finish: Option<F>,
+        pub(crate) body: Option<Fut>,
+        pub(crate) finish: Option<F>,
     }
 
     impl<Fut, T, E, F> PinnedDrop for Supervised<Fut, T, E, F>
     where
-        Fut: Future,
+        Fut: Future<Output = Result<T, E>>,
     {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            let mut body = this.body;
-            this.driver.abandon(&mut || body.set(Fuse::terminated()));
+            this.driver.abandon(this.body);
         }
     }
 }
@@ -137,7 +141,7 @@ where
 
 pin_project_lite::pin_project! {
     /// Everything of a supervised call but its body: generic over the body's `(T, E)` only.
-    struct Driver<T, E> {
+    pub(crate) struct Driver<T, E> {
         cfg: &'static ScopeConfig,
         // Entered by every poll and by the drop, as `Instrumented` would.
         span: Option<Span>,
@@ -167,13 +171,45 @@ enum First<R> {
 }
 
 impl<T, E> Driver<T, E> {
+    /// A driver for one attempt of `cfg`'s scope, after `restarts` restarts.
+    pub(crate) fn new(cfg: &'static ScopeConfig, restarts: u32) -> Self {
+        Driver {
+            cfg,
+            span: None,
+            scope: None,
+            sleep: None.into(),
+            waiter: None.into(),
+            on_own: false,
+            restarts,
+            deadline: None,
+            draining: None,
+            partial: None,
+        }
+    }
+
+    /// The driver of a scope's only attempt: a fn without `restart` (the macro knows).
+    ///
+    /// # Panics
+    /// In debug builds, when `cfg` has a restart policy (a body built once cannot be run
+    /// again: use [`supervise`](crate::supervise)).
+    pub(crate) fn once(cfg: &'static ScopeConfig) -> Self {
+        debug_assert!(
+            cfg.restart_policy().is_none(),
+            "warden: scope `{}` has a restart policy; run it with `supervise`, which can rebuild its body",
+            cfg.name()
+        );
+        // The span is made at the first poll: the future is built by the fn's body, maybe
+        // before an outer attribute's wait (or rejection), which must not cost a span.
+        Self::new(cfg, 0)
+    }
+
     /// Dropped before it finished (it lost a `select!`): inside the span, the scope is
-    /// abandoned (no child may outlive it), then `drop_body` drops what the body owns.
-    fn abandon(self: Pin<&mut Self>, drop_body: &mut dyn FnMut()) {
+    /// abandoned (no child may outlive it), then the body and what it owns are dropped.
+    fn abandon(self: Pin<&mut Self>, body: Pin<&mut dyn Body<T, E>>) {
         let mut this = self.project();
         let _entered = this.span.as_ref().map(Span::enter);
         drop(this.scope.take());
-        drop_body();
+        body.drop_body();
         this.sleep.set(None.into());
         this.waiter.set(None.into());
         this.draining.take();

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use tracing::Span;
+use tracing::callsite::DefaultCallsite;
 
 /// Children a scope may have at once unless its config says otherwise.
 pub const DEFAULT_MAX_CHILDREN: usize = 1024;
@@ -35,7 +36,16 @@ pub struct ScopeConfig {
     pub(crate) grace: Option<Duration>,
     pub(crate) max_children: usize,
     pub(crate) restart: Option<RestartPolicy>,
-    span: Option<fn() -> Span>,
+    span: Option<MakeSpan>,
+}
+
+/// Where a scope's span comes from.
+#[derive(Clone, Copy, Debug)]
+enum MakeSpan {
+    /// A fn the user gave.
+    Fn(fn() -> Span),
+    /// The callsite generated code declares for its fn.
+    At(&'static DefaultCallsite),
 }
 
 impl ScopeConfig {
@@ -87,11 +97,20 @@ impl ScopeConfig {
         self
     }
 
-    /// Makes the scope's span (generated code passes `|| info_span!("fn_name")`); the default
-    /// span is `supervised` with a `scope` field.
+    /// Makes the scope's span (e.g. `|| info_span!("fn_name")`); the default span is
+    /// `supervised` with a `scope` field.
     #[must_use]
     pub const fn span(mut self, make: fn() -> Span) -> Self {
-        self.span = Some(make);
+        self.span = Some(MakeSpan::Fn(make));
+        self
+    }
+
+    /// Makes the scope's span at `callsite`, as `span!` would there (no fields). Generated code
+    /// declares one callsite per fn: data, where a `span` fn would be code compiled per fn.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn span_at(mut self, callsite: &'static DefaultCallsite) -> Self {
+        self.span = Some(MakeSpan::At(callsite));
         self
     }
 
@@ -109,10 +128,10 @@ impl ScopeConfig {
 
     /// The scope's span, made now.
     pub(crate) fn make_span(&self) -> Span {
-        if let Some(make) = self.span {
-            make()
-        } else {
-            tracing::info_span!("supervised", scope = self.name)
+        match self.span {
+            Some(MakeSpan::Fn(make)) => make(),
+            Some(MakeSpan::At(callsite)) => crate::span::at(callsite),
+            None => tracing::info_span!("supervised", scope = self.name),
         }
     }
 }

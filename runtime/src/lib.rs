@@ -34,6 +34,7 @@ mod scope;
 pub mod settings;
 mod shutdown;
 mod snapshot;
+mod span;
 mod spawn;
 mod supervise;
 mod tree;

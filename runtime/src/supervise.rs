@@ -5,7 +5,7 @@
 use std::fmt::Display;
 use std::future::Future;
 
-use crate::attempt::{Convert, attempt_then};
+use crate::attempt::{Convert, Driver, Supervised};
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 use crate::restart::attempts;
@@ -112,12 +112,9 @@ where
     Fut: Future<Output = Result<T, E>>,
     C: FnOnce(Failure) -> E,
 {
-    debug_assert!(
-        cfg.restart_policy().is_none(),
-        "warden: scope `{}` has a restart policy; run it with `supervise`, which can rebuild its body",
-        cfg.name()
-    );
-    // The span is made at the first poll: the future is built by the fn's body, maybe before an
-    // outer attribute's wait (or rejection), which must not cost a span.
-    attempt_then(cfg, body, 0, Convert(convert))
+    Supervised {
+        driver: Driver::once(cfg),
+        body: Some(body),
+        finish: Some(Convert(convert)),
+    }
 }

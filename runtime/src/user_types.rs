@@ -22,6 +22,7 @@ use std::future::{Future, Pending, pending};
 use std::hash::Hash;
 use std::marker::PhantomData;
 
+use crate::attempt::{Convert, Driver, Supervised};
 use crate::bound::{Bound, BoundMode, KeyedBound};
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
@@ -97,7 +98,13 @@ pub trait Carries: Sized {
     where
         Fut: Future<Output = Result<Self::Ok, Self::Err>>,
     {
-        crate::supervise::supervise_with(cfg, body, Self::Err::from)
+        // Built here, not by a call to `supervise_with`: each generic fn on the way is compiled
+        // again for every supervised fn.
+        Supervised {
+            driver: Driver::once(cfg),
+            body: Some(body),
+            finish: Some(Convert(Self::Err::from)),
+        }
     }
 
     /// [`Bound::run_or_fail`].

@@ -100,9 +100,27 @@ fn config(args: &SupervisedArgs, krate: &TokenStream, sig: &Signature) -> TokenS
         .name
         .clone()
         .unwrap_or_else(|| LitStr::new(&fn_name, sig.ident.span()));
+    // The span's callsite as data (what `info_span!` declares), made into a span by the runtime:
+    // `info_span!` here would compile its enabled-check into every supervised fn.
+    let meta = Ident::new("__WARDEN_META", Span::mixed_site());
+    let callsite = Ident::new("__WARDEN_CALLSITE", Span::mixed_site());
+    let tracing = quote!(#krate::__private::tracing);
     let mut config = quote! {
-        #krate::__private::ScopeConfig::new(#name)
-            .span(|| #krate::__private::tracing::info_span!(#span_name))
+        #krate::__private::ScopeConfig::new(#name).span_at({
+            static #meta: #tracing::Metadata<'static> = #tracing::Metadata::new(
+                #span_name,
+                ::core::module_path!(),
+                #tracing::Level::INFO,
+                ::core::option::Option::Some(::core::file!()),
+                ::core::option::Option::Some(::core::line!()),
+                ::core::option::Option::Some(::core::module_path!()),
+                #tracing::field::FieldSet::new(&[], #tracing::callsite::Identifier(&#callsite)),
+                #tracing::metadata::Kind::SPAN,
+            );
+            static #callsite: #tracing::callsite::DefaultCallsite =
+                #tracing::callsite::DefaultCallsite::new(&#meta);
+            &#callsite
+        })
     };
     if let Some(timeout) = &args.timeout {
         config.extend(quote!(.timeout(#timeout)));
