@@ -11,68 +11,11 @@
 //! `cargo bench --bench children_ab -- 1000 300` (width, batches); without `--bench` (as
 //! `cargo test --all-targets` runs it) one small batch of each side, untimed.
 
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use warden::{Failure, supervised};
 
-async fn child(i: u64, yields: bool) -> Result<u64, Failure> {
-    if yields {
-        tokio::task::yield_now().await;
-    }
-    Ok(black_box(i))
-}
-
-#[supervised(max_children = 100_000)]
-async fn warden_children(n: u64, yields: bool) -> Result<u64, Failure> {
-    let mut handles = Vec::new();
-    for i in 0..n {
-        handles.push(warden::spawn(child(i, yields)).await);
-    }
-    let mut total = 0;
-    for handle in handles {
-        total += handle.await?;
-    }
-    Ok(total)
-}
-
-async fn joinset_children(n: u64, yields: bool) -> u64 {
-    let mut set = JoinSet::new();
-    for i in 0..n {
-        set.spawn(child(i, yields));
-    }
-    let mut total = 0;
-    while let Some(joined) = set.join_next().await {
-        total += joined.expect("joined").expect("ok");
-    }
-    total
-}
-
-async fn tracker_children(n: u64, yields: bool) -> u64 {
-    let tracker = TaskTracker::new();
-    let token = CancellationToken::new().child_token();
-    let mut handles = Vec::new();
-    for i in 0..n {
-        let token = token.clone();
-        handles.push(tracker.spawn(async move {
-            tokio::select! {
-                biased;
-                () = token.cancelled() => Err(Failure::Cancelled { scope: "by_hand".into() }),
-                out = child(i, yields) => out,
-            }
-        }));
-    }
-    tracker.close();
-    let mut total = 0;
-    for handle in handles {
-        total += handle.await.expect("joined").expect("ok");
-    }
-    tracker.wait().await;
-    total
-}
+mod children;
 
 /// Nanoseconds a child of the `rank`-th fastest batch.
 fn per_child(sorted: &[Duration], rank: usize, n: u64) -> f64 {
@@ -86,7 +29,10 @@ fn main() {
     let timed = args.iter().any(|a| a == "--bench");
     let mut numbers = args.iter().filter_map(|a| a.parse::<u64>().ok());
     let (n, batches) = if timed {
-        (numbers.next().unwrap_or(1_000), numbers.next().unwrap_or(300))
+        (
+            numbers.next().unwrap_or(1_000),
+            numbers.next().unwrap_or(300),
+        )
     } else {
         (10, 1)
     };
@@ -96,6 +42,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    let shutdown = CancellationToken::new();
     for (workload, yields) in [("ready", false), ("yield", true)] {
         let mut sides: [(&str, Vec<Duration>); 3] =
             [("warden", vec![]), ("joinset", vec![]), ("tracker", vec![])];
@@ -103,12 +50,12 @@ fn main() {
             for (side, times) in &mut sides {
                 let start = Instant::now();
                 let total = match *side {
-                    "warden" => rt.block_on(warden_children(n, yields)).expect("ok"),
-                    "joinset" => rt.block_on(joinset_children(n, yields)),
-                    _ => rt.block_on(tracker_children(n, yields)),
+                    "warden" => rt.block_on(children::warden_wide(n, yields)),
+                    "joinset" => rt.block_on(children::joinset(n, yields)),
+                    _ => rt.block_on(children::tracker(n, yields, &shutdown)),
                 };
                 times.push(start.elapsed());
-                assert_eq!(total, n * (n - 1) / 2);
+                assert_eq!(total.expect("every child succeeds"), n * (n - 1) / 2);
             }
         }
         if !timed {

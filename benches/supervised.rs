@@ -25,12 +25,12 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use futures::FutureExt as _;
-use tokio::task::{JoinError, JoinSet, yield_now};
+use tokio::task::yield_now;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 use tracing::Instrument as _;
 use warden::{Failure, supervised};
 
+mod children;
 mod common;
 
 /// The token a hand-written service cancels on shutdown: every call's token is its child.
@@ -98,83 +98,6 @@ fn inline(c: &mut Criterion) {
     g.finish();
 }
 
-/// One child's work: its index back, after one yield or none.
-async fn child(i: u64, yields: bool) -> Result<u64, Failure> {
-    if yields {
-        yield_now().await;
-    }
-    Ok(black_box(i))
-}
-
-#[supervised]
-async fn warden_children(n: u64, yields: bool) -> Result<u64, Failure> {
-    let mut handles = Vec::new();
-    for i in 0..n {
-        handles.push(warden::spawn(child(i, yields)).await);
-    }
-    let mut total = 0;
-    for handle in handles {
-        total += handle.await?;
-    }
-    Ok(total)
-}
-
-/// `warden_children` with a limit above every width: like `JoinSet` and `TaskTracker`, every
-/// child may be live at once, so the spawning loop never waits for a slot.
-#[supervised(max_children = 100_000)]
-async fn warden_wide_children(n: u64, yields: bool) -> Result<u64, Failure> {
-    let mut handles = Vec::new();
-    for i in 0..n {
-        handles.push(warden::spawn(child(i, yields)).await);
-    }
-    let mut total = 0;
-    for handle in handles {
-        total += handle.await?;
-    }
-    Ok(total)
-}
-
-fn join_failure(_: JoinError) -> Failure {
-    Failure::Cancelled {
-        scope: "by_hand".into(),
-    }
-}
-
-async fn joinset_children(n: u64, yields: bool) -> Result<u64, Failure> {
-    let mut set = JoinSet::new();
-    for i in 0..n {
-        set.spawn(child(i, yields));
-    }
-    let mut total = 0;
-    while let Some(joined) = set.join_next().await {
-        total += joined.map_err(join_failure)??;
-    }
-    Ok(total)
-}
-
-async fn tracker_children(n: u64, yields: bool) -> Result<u64, Failure> {
-    let tracker = TaskTracker::new();
-    let token = SHUTDOWN.child_token();
-    let mut handles = Vec::new();
-    for i in 0..n {
-        let token = token.clone();
-        handles.push(tracker.spawn(async move {
-            tokio::select! {
-                biased;
-                () = token.cancelled() => Err(Failure::Cancelled { scope: "by_hand".into() }),
-                out = child(i, yields) => out,
-            }
-        }));
-    }
-    tracker.close();
-    let mut total = 0;
-    for handle in handles {
-        total += handle.await.map_err(join_failure)??;
-    }
-    tracker.wait().await;
-    Ok(total)
-}
-
 /// Runs `f` while a thread of its own takes the live tree every millisecond: what a monitor
 /// taking snapshots costs the code that spawns.
 fn while_tree_taken<R>(f: impl FnOnce() -> R) -> R {
@@ -215,22 +138,23 @@ fn children(c: &mut Criterion) {
         for (workload, yields) in [("ready", false), ("yield", true)] {
             let id = |side: &str| BenchmarkId::new(format!("{workload}/{side}"), n);
             g.bench_function(id("joinset"), |b| {
-                b.to_async(&rt).iter(|| joinset_children(n, yields));
+                b.to_async(&rt).iter(|| children::joinset(n, yields));
             });
             g.bench_function(id("tracker"), |b| {
-                b.to_async(&rt).iter(|| tracker_children(n, yields));
+                b.to_async(&rt)
+                    .iter(|| children::tracker(n, yields, &SHUTDOWN));
             });
             g.bench_function(id("warden"), |b| {
-                b.to_async(&rt).iter(|| warden_children(n, yields));
+                b.to_async(&rt).iter(|| children::warden(n, yields));
             });
             if n > DEFAULT_MAX_CHILDREN {
                 g.bench_function(id("warden_wide"), |b| {
-                    b.to_async(&rt).iter(|| warden_wide_children(n, yields));
+                    b.to_async(&rt).iter(|| children::warden_wide(n, yields));
                 });
             }
             if n == TREE_WIDTH {
                 g.bench_function(id("warden_tree"), |b| {
-                    while_tree_taken(|| b.to_async(&rt).iter(|| warden_children(n, yields)));
+                    while_tree_taken(|| b.to_async(&rt).iter(|| children::warden(n, yields)));
                 });
             }
         }

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use tokio::sync::Notify;
 
+use super::counts::until_zero;
 use crate::waiting::Waiting;
 
 /// The child slots of one scope.
@@ -84,13 +85,6 @@ impl Capacity {
 
     /// Resolves once no slot is held.
     pub(crate) async fn idle(&self) {
-        loop {
-            let mut freed = pin!(self.idle.notified());
-            freed.as_mut().enable();
-            if self.used() == 0 {
-                return;
-            }
-            freed.await;
-        }
+        until_zero(&self.idle, || self.used()).await;
     }
 }

@@ -54,14 +54,20 @@ impl Live {
 
     /// Resolves once the count is zero.
     pub(super) async fn zero(&self) {
-        loop {
-            let mut notified = pin!(self.zero.notified());
-            notified.as_mut().enable();
-            if self.get() == 0 {
-                return;
-            }
-            notified.await;
+        until_zero(&self.zero, || self.get()).await;
+    }
+}
+
+/// Resolves once `count()` is zero; `zero` is notified (`notify_waiters`) by whoever brings the
+/// count to zero. The wait is registered before the count is read, so no notification is missed.
+pub(super) async fn until_zero(zero: &Notify, count: impl Fn() -> usize) {
+    loop {
+        let mut notified = pin!(zero.notified());
+        notified.as_mut().enable();
+        if count() == 0 {
+            return;
         }
+        notified.await;
     }
 }
 
