@@ -3,8 +3,8 @@
 //! A scope is a cancellation token (a child of its parent's, created lazily), its child
 //! [`capacity`], its [`children`] registry, its [`counts`], its [`first_failure`] and a name; a
 //! root also tracks the [`offloads`] of its tree and its shutdown deadline. The scope of the
-//! running code is a Tokio task-local, so `warden::spawn` deep in called code still finds its
-//! owner; code outside any scope belongs to the newest running root (so no task is outside the
+//! running code is held in a thread-local slot while the code is polled ([`current`]), like a
+//! Tokio task-local, so `warden::spawn` deep in called code still finds its owner; code outside any scope belongs to the newest running root (so no task is outside the
 //! tree), or, with no root, to the process-wide global scope.
 //!
 //! Over 400 lines on purpose: the scope's own state and the operations on it are one concept;

@@ -1,4 +1,4 @@
-//! Who owns the code that runs: the current scope (a task-local), else the newest running
+//! Who owns the code that runs: the current scope (see [`current`](super::current)), else the newest running
 //! root (so a `warden::spawn` in a plain task is no orphan), else the process-wide global
 //! scope; and the guards by which code owns a scope ([`Owner`], the one abandon path), a
 //! running root ([`Running`]) and an offloaded closure ([`Offloaded`]).
