@@ -17,7 +17,7 @@ use syn::spanned::Spanned;
 
 use crate::timing::{self, Step};
 use warden_analysis::Scope;
-use warden_analysis::model::{CrateModel, FileCache, ItemHint, self_type_name};
+use warden_analysis::model::{CrateModel, FileCache, ItemHint, normalize, self_type_name};
 
 mod manifest;
 
@@ -44,7 +44,7 @@ pub(crate) fn scope_for(item: &Item) -> Scope {
     let Some(file) = span.local_file() else {
         return Scope::item_only();
     };
-    scope_at(&absolute(&file), span.start().line, &hint)
+    scope_at(&normalize(&file), span.start().line, &hint)
 }
 
 /// The context of the item `hint` whose name is on `line` of `file` (absolute), from the
@@ -141,15 +141,6 @@ impl Cache {
             model.add_extern_crates(manifest.dependencies.iter().cloned());
         }
         model
-    }
-}
-
-/// `path` made absolute against the compiler's working directory (where Cargo runs it).
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_owned()
-    } else {
-        std::env::current_dir().map_or_else(|_| path.to_owned(), |dir| dir.join(path))
     }
 }
 

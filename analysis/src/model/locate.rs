@@ -194,8 +194,10 @@ fn lines(node: &impl Spanned) -> RangeInclusive<usize> {
     span.start().line..=span.end().line
 }
 
-/// `path` made absolute against the current directory, for comparison.
-fn normalize(path: &Path) -> PathBuf {
+/// `path` made absolute against the current directory (where Cargo runs the compiler), so
+/// that the paths of one file compare equal however they were spelled.
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {

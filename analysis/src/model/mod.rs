@@ -31,7 +31,7 @@ use syn::{ImplItem, Item};
 
 pub(crate) use files::detached;
 pub use files::{FileCache, ParsedFile};
-pub use locate::{ItemHint, Location, self_type_name};
+pub use locate::{ItemHint, Location, normalize, self_type_name};
 pub(crate) use resolve::Ns;
 pub use resolve::Resolved;
 pub use types::{Ty, TyName};
