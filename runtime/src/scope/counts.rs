@@ -54,9 +54,9 @@ fn shard() -> &'static AtomicIsize {
 /// ```
 #[must_use]
 pub fn live_children() -> usize {
-    let sum = LIVE_CHILDREN
-        .iter()
-        .fold(0isize, |sum, shard| sum.wrapping_add(shard.0.load(Ordering::Acquire)));
+    let sum = LIVE_CHILDREN.iter().fold(0isize, |sum, shard| {
+        sum.wrapping_add(shard.0.load(Ordering::Acquire))
+    });
     usize::try_from(sum).unwrap_or(0)
 }
 

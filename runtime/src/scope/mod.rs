@@ -225,7 +225,19 @@ impl Scope {
         self.children.remove(ticket)
     }
 
-    /// A live child's handle was dropped (see [`Children::handle_dropped`]).
+    /// A child that succeeded may leave its entry to its handle (see
+    /// [`Children::may_leave_entry`]).
+    pub(crate) fn may_leave_entry(&self) -> bool {
+        self.children.may_leave_entry()
+    }
+
+    /// A child's handle took its outcome, or was dropped after its task finished: forgets the
+    /// entry the child left, if it left one.
+    pub(crate) fn child_claimed(&self, ticket: Ticket) {
+        self.children.remove(ticket);
+    }
+
+    /// The handle of a running child was dropped (see [`Children::handle_dropped`]).
     pub(crate) fn handle_dropped(&self, ticket: Ticket) -> bool {
         self.children.handle_dropped(ticket)
     }

@@ -6,7 +6,8 @@
 //! `JoinHandle`, with no channel of its own. A failure goes to exactly one side, decided under
 //! the registry's lock as the child ends: to the scope at once if its handle was dropped,
 //! else into the task's output as an [`Unclaimed`] failure, which the awaited handle takes, and
-//! which reports itself to the scope if the handle is dropped instead.
+//! which reports itself to the scope if the handle is dropped instead. A child that succeeds
+//! while no handle of its scope was dropped takes no lock: it leaves its entry to its handle.
 
 use std::any::Any;
 use std::future::Future;
@@ -55,7 +56,7 @@ impl<F> Future for ChildTask<F>
 where
     F: Future<Output: ChildOutput>,
 {
-    type Output = Result<<F::Output as ChildOutput>::Ok, Unclaimed>;
+    type Output = Settled<<F::Output as ChildOutput>::Ok>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
@@ -74,6 +75,13 @@ where
     }
 }
 
+/// How a child ended, as its handle finds it: its value or unclaimed failure, and whether it
+/// left its registry entry for the handle to remove.
+pub(super) struct Settled<T> {
+    pub(super) outcome: Result<T, Unclaimed>,
+    pub(super) left_entry: bool,
+}
+
 /// A child's place in its scope: its registry entry until it settles, and its slot and live
 /// count until the task drops it.
 struct Place {
@@ -90,13 +98,24 @@ impl Place {
     /// The child ended with `output` (or the payload of its panic): leaves the registry and
     /// sends a failure to exactly one side, the scope if the handle is gone, else the handle
     /// (through the task's output).
-    fn settle<O: ChildOutput>(
-        &mut self,
-        output: Result<O, Box<dyn Any + Send>>,
-    ) -> Result<O::Ok, Unclaimed> {
+    fn settle<O: ChildOutput>(&mut self, output: Result<O, Box<dyn Any + Send>>) -> Settled<O::Ok> {
         self.listed = false;
         let Some(scope) = &self.scope else {
             unreachable!("a child's scope is back in its place after each poll")
+        };
+        let failed = match output.map(ChildOutput::into_result) {
+            Ok(Ok(value)) => {
+                let left_entry = scope.may_leave_entry();
+                if !left_entry {
+                    scope.child_settled(self.ticket);
+                }
+                return Settled {
+                    outcome: Ok(value),
+                    left_entry,
+                };
+            }
+            Ok(Err(error)) => Ok(error),
+            Err(panic) => Err(panic),
         };
         // Reserved before the task existed, so the child finds its entry.
         let Ended {
@@ -106,21 +125,23 @@ impl Place {
             name: "child".into(),
             handle_dropped: false,
         });
-        let error = match output {
-            Ok(output) => match output.into_result() {
-                Ok(value) => return Ok(value),
-                Err(error) => error,
-            },
+        let error = match failed {
+            Ok(error) => error,
             Err(panic) => Box::new(Failure::from_panic(name.clone(), &*panic)) as BoxError,
         };
         if !scope.is_echo(&error) {
             scope.count_failure();
         }
-        if handle_dropped {
+        let outcome = if handle_dropped {
             scope.report(name, error);
-            return Err(Unclaimed::reported());
+            Err(Unclaimed::reported())
+        } else {
+            Err(Unclaimed::new(Arc::clone(scope), name, error))
+        };
+        Settled {
+            outcome,
+            left_entry: false,
         }
-        Err(Unclaimed::new(Arc::clone(scope), name, error))
     }
 }
 
