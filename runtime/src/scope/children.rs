@@ -4,15 +4,18 @@
 //! A slab: a child's entry is reserved before its task exists (so the child always finds it
 //! as it ends, and takes its name from it), and its slot is reused once the child is gone;
 //! a [`Ticket`] pairs the slot with the child's id, so a late handle never touches the slot's
-//! next child. The memory follows the live children.
+//! next child.
 //!
-//! A child that succeeds while its handle is held leaves its entry to the handle: the workers
-//! its children end on then take no lock the spawner takes for every child (that contention
-//! was most of what a child cost beyond a `JoinSet` task). Only a child whose handle may be
-//! gone, or which failed, removes its entry as it ends, under the lock, where it learns whether
-//! its failure is its handle's or its scope's. Entries of children that ended are skipped by
-//! reports and the live tree. The one entry nobody removes (a child that succeeded just as its
-//! handle was dropped) is swept when the slab has doubled.
+//! A child that succeeds while no handle of its scope was dropped leaves its entry to its
+//! handle, which removes it as it takes the value (or is dropped): the workers children end on
+//! then take no lock the spawner takes for every child (that contention was most of what a
+//! child cost beyond a `JoinSet` task). A child that failed, or whose handle may be gone,
+//! removes its entry as it ends, under the lock, where it learns whether its failure is its
+//! handle's or its scope's. Entries of children that ended are skipped by reports and the live
+//! tree. The one entry nobody removes (a child that succeeded just as its handle was dropped)
+//! is swept once the slab has doubled. So the memory follows the live children and the handles
+//! still held, as a `JoinSet`'s follows its tasks not yet joined.
+
 use std::borrow::Cow;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
