@@ -30,8 +30,9 @@ pin_project! {
     pub(super) struct ChildTask<F> {
         #[pin]
         fut: F,
-        // The span the child was spawned in, entered in each poll; boxed, and only when it is
-        // enabled, so that a quiet service's task holds a pointer, not a span.
+        // The span the child was spawned in, entered in each poll, when it is not its scope's
+        // (`Place::in_scope_span`): boxed, and only when it is enabled, so that a quiet
+        // service's task holds a pointer, not a span.
         span: Option<Box<Span>>,
         place: Place,
     }
@@ -39,14 +40,20 @@ pin_project! {
 
 impl<F> ChildTask<F> {
     pub(super) fn new(scope: Arc<Scope>, ticket: Ticket, fut: F) -> Self {
-        let span = Span::current();
+        // Compared by id, not cloned: a child spawned in its scope's own span (the common
+        // case) enters that span through its scope, and holds no span of its own.
+        let current =
+            tracing::dispatcher::get_default(|dispatch| dispatch.current_span().id().cloned());
+        let in_scope_span = current.is_some() && current.as_ref() == scope.span().id().as_ref();
+        let span = (current.is_some() && !in_scope_span).then(|| Box::new(Span::current()));
         ChildTask {
             fut,
-            span: (!span.is_none()).then(|| Box::new(span)),
+            span,
             place: Place {
                 scope: Some(scope),
                 ticket,
                 listed: true,
+                in_scope_span,
             },
         }
     }
@@ -62,16 +69,24 @@ where
         let this = self.project();
         let _entered = this.span.as_deref().map(Span::enter);
         let fut = this.fut;
+        let scope_span = this.place.in_scope_span;
+        if scope_span {
+            this.place.scope_span(|id, dispatch| dispatch.enter(id));
+        }
         // The child's scope is the current scope while it runs (its own spawns go there).
         let polled = enter(&mut this.place.scope, || {
             catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))
         });
-        let output = match polled {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(output)) => Ok(output),
-            Err(panic) => Err(panic),
+        // Settled inside the span too: a failure it reports is logged there.
+        let settled = match polled {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(this.place.settle(Ok(output))),
+            Err(panic) => Poll::Ready(this.place.settle::<F::Output>(Err(panic))),
         };
-        Poll::Ready(this.place.settle(output))
+        if scope_span {
+            this.place.scope_span(|id, dispatch| dispatch.exit(id));
+        }
+        settled
     }
 }
 
@@ -92,9 +107,21 @@ struct Place {
     /// Still in the scope's registry: true until the child settles (an aborted child leaves it
     /// as its task drops it).
     listed: bool,
+    /// The child was spawned in its scope's span, and runs in it (kept here, beside `listed`,
+    /// where it takes no room of its own).
+    in_scope_span: bool,
 }
 
 impl Place {
+    /// Enters or exits (`step`) the scope's span: outside the poll, where the scope is here.
+    fn scope_span(&self, step: impl FnOnce(&tracing::Id, &tracing::Dispatch)) {
+        if let Some(scope) = &self.scope {
+            scope
+                .span()
+                .with_subscriber(|(id, dispatch)| step(id, dispatch));
+        }
+    }
+
     /// The child ended with `output` (or the payload of its panic): leaves the registry and
     /// sends a failure to exactly one side, the scope if the handle is gone, else the handle
     /// (through the task's output).
