@@ -5,6 +5,10 @@
 //! A child may even hold its own handle: dropping it as the child's task completes must not
 //! wait for that completion.
 //!
+//! A child that succeeds while no handle of its scope was dropped leaves its registry entry to
+//! its handle: in one long scope, handles dropped as their children succeed, awaited values and
+//! owned and unowned failures interleave, and each still goes where it belongs.
+//!
 //! Each iteration races the two on a multi-thread runtime, the body spinning a different
 //! number of turns before it drops (or awaits) the handle, so that some drops land before the
 //! child ends, some after, and some while its task completes.
@@ -84,6 +88,36 @@ async fn a_handle_awaited_as_its_child_ends_takes_the_failure_alone() {
         0,
         "an owned failure was logged"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_one_scope_dropped_and_awaited_handles_of_succeeding_children_interleave() {
+    static CFG: ScopeConfig = ScopeConfig::new("long");
+    let capture = Capture::global();
+    let r: Result<(), Failure> = bounded(supervise(&CFG, || async move {
+        for round in 0..ROUNDS {
+            let dropped = spawn_named("dropped", async move { Ok::<_, Failure>(round) }).await;
+            spin(round % 400);
+            drop(dropped);
+            let kept = spawn_named("kept", async move { Ok::<_, Failure>(round) }).await;
+            spin(round % 300);
+            assert_eq!(kept.await.expect("a value"), round);
+            if round % 100 == 0 {
+                let owned = spawn_named("owned", async { Err::<(), _>("mine") }).await;
+                spin(round % 200);
+                assert!(matches!(owned.await, Err(Failure::Child { .. })));
+            }
+        }
+        // The last one's failure is the scope's: nobody owns it.
+        drop(spawn_named("unowned", async { Err::<(), _>("the scope's") }).await);
+        Ok(())
+    }))
+    .await;
+    assert!(
+        matches!(&r, Err(Failure::Child { child, .. }) if child == "unowned"),
+        "{r:?}"
+    );
+    assert_eq!(errors_of(&capture, "long"), 0, "a failure was logged");
 }
 
 /// A child future that keeps its own handle in a field, so that the handle is dropped as the

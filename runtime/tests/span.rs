@@ -75,3 +75,40 @@ async fn generated_scopes_make_their_span_at_the_first_poll() {
         "{spans:?}"
     );
 }
+
+/// A child's events are in the span it was spawned in: its scope's own (entered through the
+/// scope, no span of its own), or a span the body entered around the spawn; on a worker
+/// thread, where nothing else entered it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::async_yields_async)] // the inner block gives the handle, awaited after
+async fn a_child_runs_in_the_span_it_was_spawned_in() {
+    use tracing::Instrument as _;
+    static IN_SPAN: ScopeConfig =
+        ScopeConfig::new("in_span").span(|| tracing::info_span!("scope_fn"));
+    let capture = Capture::global();
+    let r: Result<(), Failure> = supervise(&IN_SPAN, || async {
+        let in_scope = spawn(async {
+            tokio::task::yield_now().await;
+            tracing::info!(probe = "scope_span", "child");
+        })
+        .await;
+        let inner = async {
+            spawn(async {
+                tokio::task::yield_now().await;
+                tracing::info!(probe = "own_span", "child");
+            })
+            .await
+        }
+        .instrument(tracing::info_span!("inner_step"))
+        .await;
+        in_scope.await?;
+        inner.await
+    })
+    .await;
+    r.expect("both children succeed");
+    for (probe, span) in [("scope_span", "scope_fn"), ("own_span", "inner_step")] {
+        let events = capture.events_with("probe", probe);
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].span, Some(span), "{probe}");
+    }
+}

@@ -4,11 +4,21 @@
 //! A slab: a child's entry is reserved before its task exists (so the child always finds it
 //! as it ends, and takes its name from it), and its slot is reused once the child is gone;
 //! a [`Ticket`] pairs the slot with the child's id, so a late handle never touches the slot's
-//! next child. The memory follows the live children.
+//! next child.
+//!
+//! A child that succeeds while no handle of its scope was dropped leaves its entry to its
+//! handle, which removes it as it takes the value (or is dropped): the workers children end on
+//! then take no lock the spawner takes for every child (that contention was most of what a
+//! child cost beyond a `JoinSet` task). A child that failed, or whose handle may be gone,
+//! removes its entry as it ends, under the lock, where it learns whether its failure is its
+//! handle's or its scope's. Entries of children that ended are skipped by reports and the live
+//! tree. The one entry nobody removes (a child that succeeded just as its handle was dropped)
+//! is swept once the slab has doubled. So the memory follows the live children and the handles
+//! still held, as a `JoinSet`'s follows its tasks not yet joined.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use slab::Slab;
 use tokio::task::{AbortHandle, Id};
@@ -18,6 +28,9 @@ use crate::registry::lock;
 
 /// How many names an "aborted" report lists before it only counts.
 const NAMES_LISTED: usize = 10;
+
+/// Entries below which the slab is never swept for orphaned entries.
+const SWEEP_FROM: usize = 64;
 
 /// A child's place in the registry: its slot, and its id in its scope (the low 32 bits: a
 /// stale ticket would need 2³² later children in the same slot to be taken for another's).
@@ -57,6 +70,9 @@ struct Registry {
     live: Slab<Entry>,
     /// Set when the children are being aborted: no new child may start.
     closed: bool,
+    /// Entries at which the slab is next swept for orphaned entries (twice what a sweep leaves,
+    /// so a child's share of the sweeps stays constant).
+    sweep_at: usize,
 }
 
 /// The live children of one scope.
@@ -64,6 +80,9 @@ pub(crate) struct Children {
     registry: Mutex<Registry>,
     /// Mirrors `Registry::closed`, so a spawn refuses without taking the lock.
     closing: AtomicBool,
+    /// Handles dropped while their child ran, whose entries are still listed: while it is zero,
+    /// a child that succeeds may leave its entry to its handle.
+    dropped_handles: AtomicUsize,
 }
 
 /// Who was aborted: how many, and the first names.
@@ -78,8 +97,10 @@ impl Children {
             registry: Mutex::new(Registry {
                 live: Slab::new(),
                 closed: false,
+                sweep_at: SWEEP_FROM,
             }),
             closing: AtomicBool::new(false),
+            dropped_handles: AtomicUsize::new(0),
         }
     }
 
@@ -96,6 +117,9 @@ impl Children {
         let mut reg = lock(&self.registry);
         if reg.closed {
             return None;
+        }
+        if reg.live.len() >= reg.sweep_at {
+            self.sweep(&mut reg);
         }
         let slot = reg.live.insert(Entry {
             id,
@@ -125,28 +149,72 @@ impl Children {
         entry.abort = Some(abort);
     }
 
-    /// A child ended (finished, panicked or aborted): forgets it and says what it was.
+    /// Forgets the entry `ticket` names, if it is still listed, and says what it was: for a
+    /// child that ended (finished, panicked or aborted), or for the handle of a child that left
+    /// its entry to it.
     pub(crate) fn remove(&self, ticket: Ticket) -> Option<Ended> {
         let mut reg = lock(&self.registry);
         entry(&mut reg.live, ticket)?;
         let entry = reg.live.remove(ticket.slot as usize);
+        // Its abort handle is dropped after the lock is released.
+        drop(reg);
+        if entry.handle_dropped {
+            self.dropped_handles.fetch_sub(1, Ordering::SeqCst);
+        }
         Some(Ended {
             name: entry.name,
             handle_dropped: entry.handle_dropped,
         })
     }
 
-    /// A live child's handle was dropped: the child will report its own failure. False if the
-    /// child already ended (its failure, if any, is in its task's output).
+    /// A child that succeeded may leave its entry to its handle: no handle of this scope was
+    /// dropped while its child ran (or every such child is gone). Read after the child's own
+    /// handle could have been dropped: see [`handle_dropped`](Self::handle_dropped).
+    pub(crate) fn may_leave_entry(&self) -> bool {
+        self.dropped_handles.load(Ordering::SeqCst) == 0
+    }
+
+    /// The handle of a child whose task has not finished was dropped: true if the child is
+    /// still listed and will now remove its own entry, and report its own failure, as it ends.
+    /// False if it already settled (its failure, if any, is in its task's output).
     pub(crate) fn handle_dropped(&self, ticket: Ticket) -> bool {
+        // Counted before the entry is marked: a child that succeeds from here on finds the count
+        // and removes its entry itself. One that read it before may have left its entry, marked
+        // below but never removed by the child: the next sweep takes it, once its task finished.
+        self.dropped_handles.fetch_add(1, Ordering::SeqCst);
         let mut reg = lock(&self.registry);
-        match entry(&mut reg.live, ticket) {
-            Some(entry) => {
-                entry.handle_dropped = true;
-                true
+        let marked = entry(&mut reg.live, ticket).is_some_and(|entry| {
+            if ended(entry) {
+                return false;
             }
-            None => false,
+            entry.handle_dropped = true;
+            true
+        });
+        if !marked {
+            // Ended, and left its entry to this handle: its output holds no failure.
+            let gone = entry(&mut reg.live, ticket)
+                .is_some()
+                .then(|| reg.live.remove(ticket.slot as usize));
+            drop(reg);
+            drop(gone);
+            self.dropped_handles.fetch_sub(1, Ordering::SeqCst);
         }
+        marked
+    }
+
+    /// Removes the entries nobody will: left by a child that succeeded just as its handle was
+    /// dropped (the child read no dropped handle, the handle found it still running).
+    fn sweep(&self, reg: &mut Registry) {
+        let mut orphans = 0;
+        reg.live.retain(|_, entry| {
+            let orphan = entry.handle_dropped && ended(entry);
+            orphans += usize::from(orphan);
+            !orphan
+        });
+        if orphans > 0 {
+            self.dropped_handles.fetch_sub(orphans, Ordering::SeqCst);
+        }
+        reg.sweep_at = (2 * reg.live.len()).max(SWEEP_FROM);
     }
 
     /// The live children, copied out under the lock (names of `&'static str` are not copied).
@@ -154,6 +222,7 @@ impl Children {
         let reg = lock(&self.registry);
         reg.live
             .iter()
+            .filter(|(_, e)| !ended(e))
             .map(|(_, e)| ChildInfo {
                 name: e.name.clone(),
                 started: e.started,
@@ -167,16 +236,19 @@ impl Children {
         let mut reg = lock(&self.registry);
         reg.closed = true;
         self.closing.store(true, Ordering::Release);
-        // A child aborted already (its task not yet gone) is not aborted or reported again.
+        // A child aborted already (its task not yet gone) is not aborted or reported again, nor
+        // is one that ended and left its entry to its handle.
+        let abortable = |entry: &Entry| entry.abort.is_some() && !ended(entry);
         let names = list(
             reg.live
                 .iter()
-                .filter(|(_, entry)| entry.abort.is_some())
+                .filter(|(_, entry)| abortable(entry))
                 .map(|(_, entry)| &*entry.name),
         );
         let handles: Vec<_> = reg
             .live
             .iter_mut()
+            .filter(|(_, entry)| abortable(entry))
             .filter_map(|(_, e)| e.abort.take())
             .collect();
         let count = handles.len();
@@ -186,6 +258,11 @@ impl Children {
         }
         Aborted { count, names }
     }
+}
+
+/// The child's task finished: an entry still listed was left by a child that succeeded.
+fn ended(entry: &Entry) -> bool {
+    entry.abort.as_ref().is_some_and(AbortHandle::is_finished)
 }
 
 /// The entry `ticket` names, if that child is still listed.
@@ -208,4 +285,63 @@ pub(super) fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
         out.push_str(name);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task that runs until `release` fires, and its abort handle.
+    fn running(release: tokio::sync::oneshot::Receiver<()>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let _ = release.await;
+        })
+    }
+
+    #[tokio::test]
+    async fn an_entry_nobody_removes_is_swept_and_the_fast_path_comes_back() {
+        let children = Children::new();
+        assert!(children.may_leave_entry());
+        let (release, wait) = tokio::sync::oneshot::channel();
+        let task = running(wait);
+        let ticket = children.reserve(0, "orphan".into()).expect("open");
+        children.attach(ticket, task.abort_handle());
+        // The handle is dropped while the child runs: the child must remove its own entry.
+        assert!(children.handle_dropped(ticket));
+        assert!(!children.may_leave_entry());
+        // It succeeds having read no dropped handle (the race): nobody removes its entry.
+        release.send(()).expect("running");
+        task.await.expect("finished");
+        assert_eq!(children.infos().len(), 0, "an ended child is not live");
+        // The slab is swept once it has doubled: the orphan goes, and with it the count.
+        let mut id = 1;
+        while !children.may_leave_entry() {
+            assert!(id <= 2 * SWEEP_FROM as u64, "never swept");
+            children.reserve(id, "next".into()).expect("open");
+            id += 1;
+        }
+        assert!(
+            lock(&children.registry)
+                .live
+                .iter()
+                .all(|(_, e)| e.name == "next")
+        );
+    }
+
+    #[tokio::test]
+    async fn children_that_ended_are_not_aborted_or_named() {
+        let children = Children::new();
+        let (_keep, wait) = tokio::sync::oneshot::channel();
+        let (ended, running) = (tokio::spawn(async {}), running(wait));
+        let done = children.reserve(0, "done".into()).expect("open");
+        children.attach(done, ended.abort_handle());
+        let live = children.reserve(1, "live".into()).expect("open");
+        children.attach(live, running.abort_handle());
+        while !ended.is_finished() {
+            tokio::task::yield_now().await;
+        }
+        let aborted = children.abort_all();
+        assert_eq!((aborted.count, aborted.names.as_str()), (1, "live"));
+        assert!(running.await.expect_err("aborted").is_cancelled());
+    }
 }

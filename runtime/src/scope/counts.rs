@@ -2,26 +2,62 @@
 //! children are its capacity's slots), and what a scope has seen over its life. Atomics only; whoever brings a live count to zero wakes the
 //! code waiting for it.
 
+use std::cell::Cell;
 use std::pin::pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicU64, AtomicUsize, Ordering};
 
 use tokio::sync::Notify;
 
 use crate::snapshot::ScopeStats;
 
-/// Children started by warden and not yet finished, over the whole process.
-static LIVE_CHILDREN: AtomicUsize = AtomicUsize::new(0);
+/// Children started by warden and not yet finished, over the whole process, in shards: a
+/// thread counts the children it starts and the ones that end on it in its own shard, so a
+/// spawner and the workers its children end on do not pass one cache line back and forth for
+/// every child. The count is the sum of the shards (a shard alone may be negative).
+static LIVE_CHILDREN: [Shard; SHARDS] = [const { Shard(AtomicIsize::new(0)) }; SHARDS];
+
+/// Shards of the live count: above the threads of a typical runtime, so few threads share one.
+const SHARDS: usize = 16;
+
+/// One shard, alone on its cache lines (two: some CPUs fetch lines in pairs).
+#[repr(align(128))]
+struct Shard(AtomicIsize);
+
+thread_local! {
+    /// This thread's shard, given out in turn as threads first count a child.
+    static SHARD: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// The shard of the calling thread.
+fn shard() -> &'static AtomicIsize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let index = SHARD.with(|shard| {
+        shard.get().unwrap_or_else(|| {
+            let index = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+            shard.set(Some(index));
+            index
+        })
+    });
+    &LIVE_CHILDREN[index].0
+}
 
 /// Number of warden children alive in this process, in every scope.
 ///
 /// Why: tests and health checks can assert that no task outlived its scope.
+///
+/// Exact whenever no child starts or ends meanwhile (a scope that returned has no live child,
+/// so a test after it reads 0); while children start and end on other threads the sum may be
+/// off by the ones that did so during the read.
 ///
 /// ```
 /// assert_eq!(warden_runtime::metrics::live_children(), 0);
 /// ```
 #[must_use]
 pub fn live_children() -> usize {
-    LIVE_CHILDREN.load(Ordering::Acquire)
+    let sum = LIVE_CHILDREN.iter().fold(0isize, |sum, shard| {
+        sum.wrapping_add(shard.0.load(Ordering::Acquire))
+    });
+    usize::try_from(sum).unwrap_or(0)
 }
 
 /// A number of live tasks and the code waiting for it to reach zero.
@@ -99,12 +135,12 @@ impl Counts {
         if let Some(root) = root {
             root.tree.up();
         }
-        LIVE_CHILDREN.fetch_add(1, Ordering::AcqRel);
+        shard().fetch_add(1, Ordering::Release);
     }
 
     /// A child ended: the reverse of [`start`](Self::start).
     pub(crate) fn end(root: Option<&Counts>) {
-        LIVE_CHILDREN.fetch_sub(1, Ordering::AcqRel);
+        shard().fetch_sub(1, Ordering::Release);
         if let Some(root) = root {
             root.tree.down();
         }

@@ -25,6 +25,7 @@ use std::time::Duration;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use tracing::Span;
 
 use crate::config::DEFAULT_GRACE;
 use crate::failure::{BoxError, Failure};
@@ -95,6 +96,9 @@ pub(crate) struct Scope {
     offloads: Option<Box<Offloads>>,
     /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
     shutdown_deadline: OnceLock<Instant>,
+    /// For a supervised scope: the span its body runs in (the fn's), which a child spawned
+    /// in it enters without a span of its own.
+    span: Span,
 }
 
 impl Scope {
@@ -131,7 +135,19 @@ impl Scope {
             node: Node::new(),
             offloads: (kind == Kind::Root).then(|| Box::new(Offloads::new())),
             shutdown_deadline: OnceLock::new(),
+            // A supervised scope is made inside its fn's span; the global scope, made once on
+            // whichever thread first needs it, must not keep that caller's span open.
+            span: if kind == Kind::Supervised {
+                Span::current()
+            } else {
+                Span::none()
+            },
         })
+    }
+
+    /// The span a supervised scope's body runs in (for a child spawned in it).
+    pub(crate) fn span(&self) -> &Span {
+        &self.span
     }
 
     /// The scope of the running code, if any.
@@ -225,7 +241,19 @@ impl Scope {
         self.children.remove(ticket)
     }
 
-    /// A live child's handle was dropped (see [`Children::handle_dropped`]).
+    /// A child that succeeded may leave its entry to its handle (see
+    /// [`Children::may_leave_entry`]).
+    pub(crate) fn may_leave_entry(&self) -> bool {
+        self.children.may_leave_entry()
+    }
+
+    /// A child's handle took its outcome, or was dropped after its task finished: forgets the
+    /// entry the child left, if it left one.
+    pub(crate) fn child_claimed(&self, ticket: Ticket) {
+        self.children.remove(ticket);
+    }
+
+    /// The handle of a running child was dropped (see [`Children::handle_dropped`]).
     pub(crate) fn handle_dropped(&self, ticket: Ticket) -> bool {
         self.children.handle_dropped(ticket)
     }

@@ -8,6 +8,7 @@ use std::task::{Context, Poll, ready};
 
 use tokio::task::JoinHandle;
 
+use super::task::Settled;
 use crate::failure::{BoxError, Failure};
 use crate::scope::{Scope, Ticket};
 
@@ -23,7 +24,7 @@ use crate::scope::{Scope, Ticket};
 #[must_use = "await the handle for the child's outcome, or leave the child to its scope with `drop(handle)` (`let _ =` on a future is a clippy warning)"]
 pub struct ChildHandle<T> {
     /// The child's task; `None` if the child never started, or once its outcome was taken.
-    join: Option<JoinHandle<Result<T, Unclaimed>>>,
+    join: Option<JoinHandle<Settled<T>>>,
     scope: Arc<Scope>,
     /// The child's entry in its scope; `None` if it never started.
     ticket: Option<Ticket>,
@@ -35,7 +36,7 @@ impl<T> ChildHandle<T> {
         scope: Arc<Scope>,
         ticket: Ticket,
         name: Cow<'static, str>,
-        join: JoinHandle<Result<T, Unclaimed>>,
+        join: JoinHandle<Settled<T>>,
     ) -> Self {
         ChildHandle {
             join: Some(join),
@@ -99,6 +100,14 @@ impl<T> Future for ChildHandle<T> {
         };
         let joined = ready!(Pin::new(join).poll(cx));
         this.join = None;
+        let joined = joined.map(|settled| {
+            if settled.left_entry
+                && let Some(ticket) = this.ticket
+            {
+                this.scope.child_claimed(ticket);
+            }
+            settled.outcome
+        });
         Poll::Ready(match joined {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(mut unclaimed)) => match unclaimed.claim() {
@@ -125,6 +134,12 @@ impl<T> Drop for ChildHandle<T> {
         let (Some(join), Some(ticket)) = (self.join.take(), self.ticket) else {
             return;
         };
+        if join.is_finished() {
+            // Its output (an unclaimed failure reports itself) is dropped with `join`; the
+            // entry it may have left goes first.
+            self.scope.child_claimed(ticket);
+            return;
+        }
         if self.scope.handle_dropped(ticket) {
             // The child has not ended: it reports its own failure to the scope.
             return;

@@ -139,8 +139,7 @@ where
     // freed: a live child holds no box.
     let fut = Box::new(fut);
     async move {
-        ensure_runtime("`warden::spawn` of child", &name);
-        let scope = owner();
+        let scope = joined("`warden::spawn` of child", &name);
         // A free slot is one compare-and-swap; only a full scope builds the race below.
         let got_slot = scope.capacity.try_take()
             || tokio::select! {
@@ -208,8 +207,7 @@ where
     F: Future<Output: ChildOutput<Ok: Send + 'static>> + Send + 'static,
 {
     let name = name.into();
-    ensure_runtime("`warden::try_spawn` of child", &name);
-    let scope = owner();
+    let scope = joined("`warden::try_spawn` of child", &name);
     if !scope.capacity.try_take() {
         return Err(Failure::Overloaded {
             name: Cow::Borrowed(scope.name),
@@ -224,6 +222,17 @@ where
         });
     }
     Ok(handle)
+}
+
+/// The scope a new child joins (see [`owner`]). Outside any scope's code, first checks that a
+/// Tokio runtime runs, to panic with a message that names the fix; inside, the scope's driver
+/// checked it as the scope started, and the check (a clone of the runtime's handle outside a
+/// task, as in `#[tokio::main]`'s body) is not paid per child.
+fn joined(what: &str, name: &str) -> Arc<Scope> {
+    Scope::current().unwrap_or_else(|| {
+        ensure_runtime(what, name);
+        owner()
+    })
 }
 
 /// Registers and starts a child that holds one slot of `scope`.
