@@ -12,9 +12,9 @@
 //! child cost beyond a `JoinSet` task). A child that failed, or whose handle may be gone,
 //! removes its entry as it ends, under the lock, where it learns whether its failure is its
 //! handle's or its scope's. Entries of children that ended are skipped by reports and the live
-//! tree. The one entry nobody removes (a child that succeeded just as its handle was dropped)
-//! is swept once the slab has doubled. So the memory follows the live children and the handles
-//! still held, as a `JoinSet`'s follows its tasks not yet joined.
+//! tree, and swept whenever the slab has doubled since the last sweep (the one entry nobody
+//! removes, left by a child that succeeded just as its handle was dropped, among them). So the
+//! memory follows the live children.
 
 use std::borrow::Cow;
 use std::sync::Mutex;
@@ -29,7 +29,7 @@ use crate::registry::lock;
 /// How many names an "aborted" report lists before it only counts.
 const NAMES_LISTED: usize = 10;
 
-/// Entries below which the slab is never swept for orphaned entries.
+/// Entries below which the slab is never swept for the entries of children that ended.
 const SWEEP_FROM: usize = 64;
 
 /// A child's place in the registry: its slot, and its id in its scope (the low 32 bits: a
@@ -70,8 +70,8 @@ struct Registry {
     live: Slab<Entry>,
     /// Set when the children are being aborted: no new child may start.
     closed: bool,
-    /// Entries at which the slab is next swept for orphaned entries (twice what a sweep leaves,
-    /// so a child's share of the sweeps stays constant).
+    /// Entries at which the slab is next swept for the entries of children that ended (twice
+    /// what a sweep leaves, so a child's share of the sweeps stays constant).
     sweep_at: usize,
 }
 
@@ -202,14 +202,17 @@ impl Children {
         marked
     }
 
-    /// Removes the entries nobody will: left by a child that succeeded just as its handle was
-    /// dropped (the child read no dropped handle, the handle found it still running).
+    /// Removes the entries of children that ended and left them: to a handle still held (which
+    /// then finds its entry gone), or to nobody (a child that succeeded just as its handle was
+    /// dropped: the child read no dropped handle, the handle found it still running). So the
+    /// slab holds about the live children even while a loop keeps the handles of thousands that
+    /// ended: it neither grows with them nor copies them as it grows.
     fn sweep(&self, reg: &mut Registry) {
         let mut orphans = 0;
         reg.live.retain(|_, entry| {
-            let orphan = entry.handle_dropped && ended(entry);
-            orphans += usize::from(orphan);
-            !orphan
+            let gone = ended(entry);
+            orphans += usize::from(gone && entry.handle_dropped);
+            !gone
         });
         if orphans > 0 {
             self.dropped_handles.fetch_sub(orphans, Ordering::SeqCst);
