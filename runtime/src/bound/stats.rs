@@ -81,17 +81,6 @@ impl Stats {
         }
     }
 
-    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
-    /// its future is dropped), and timed as the bound's [`Timing`](super::timer::Timing) says
-    /// while the warnings are on (no clock read otherwise).
-    pub(super) fn start_wait(&self) -> Waiter<'_> {
-        self.waiting.fetch_add(1, Relaxed);
-        Waiter {
-            stats: self,
-            start: self.timer.start(),
-        }
-    }
-
     /// Logs a wait that started at `start` ([`since_origin`] nanoseconds) if it was longer than
     /// the threshold.
     fn warn_if_slow(&self, start: NonZeroU64) {
@@ -132,23 +121,41 @@ impl Stats {
     }
 }
 
+/// Reaches a bound's [`Stats`] (every bound lives in a `static`): a closure that names the
+/// `static` is zero-sized, so a waiting caller that keeps one keeps no pointer.
+pub(super) trait StatsAt: Fn() -> &'static Stats + Copy {}
+
+impl<S: Fn() -> &'static Stats + Copy> StatsAt for S {}
+
 /// A caller waiting for a permit of a bound: counted in its `waiting` while it lives, and timed
 /// if `start` is set (it then holds the bound's timer until it drops).
-pub(super) struct Waiter<'a> {
-    stats: &'a Stats,
+pub(super) struct Waiter<S: StatsAt> {
+    stats: S,
     start: Option<NonZeroU64>,
 }
 
-impl<'a> Waiter<'a> {
+impl<S: StatsAt> Waiter<S> {
+    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
+    /// its future is dropped), and timed as the bound's [`Timing`](super::timer::Timing) says
+    /// while the warnings are on (no clock read otherwise).
+    pub(super) fn start(stats: S) -> Self {
+        let bound = stats();
+        bound.waiting.fetch_add(1, Relaxed);
+        Waiter {
+            stats,
+            start: bound.timer.start(),
+        }
+    }
+
     /// The bound it waits for.
-    pub(super) fn stats(&self) -> &'a Stats {
-        self.stats
+    pub(super) fn stats(&self) -> &'static Stats {
+        (self.stats)()
     }
 
     /// It got its permit: no longer counted, and its wait logged if it was timed and longer
     /// than the threshold.
     pub(super) fn admitted(self) {
-        let (stats, start) = (self.stats, self.start);
+        let (stats, start) = (self.stats(), self.start);
         drop(self);
         if let Some(start) = start {
             stats.warn_if_slow(start);
@@ -156,11 +163,12 @@ impl<'a> Waiter<'a> {
     }
 }
 
-impl Drop for Waiter<'_> {
+impl<S: StatsAt> Drop for Waiter<S> {
     fn drop(&mut self) {
-        self.stats.waiting.fetch_sub(1, Relaxed);
+        let stats = self.stats();
+        stats.waiting.fetch_sub(1, Relaxed);
         if self.start.is_some() {
-            self.stats.timer.stop();
+            stats.timer.stop();
         }
     }
 }
