@@ -13,7 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::limited::Limited;
 use super::mode::{BoundMode, acquire};
 use super::stats::{Listed, Stats};
-use super::timer::Timing;
+use super::timer::EveryWaiter;
 use crate::failure::Failure;
 use crate::registry::lock;
 use crate::snapshot::BoundSnapshot;
@@ -134,7 +134,7 @@ impl KeyedBound {
         KeyedBound {
             keys: Mutex::new(None),
             in_flight: AtomicUsize::new(0),
-            stats: Stats::new(name, limit, Timing::EveryWaiter),
+            stats: Stats::new(name, limit),
         }
     }
 
@@ -167,7 +167,7 @@ impl KeyedBound {
             Joined::Queued(semaphore) => {
                 let try_now = || Arc::clone(&semaphore).try_acquire_owned().ok();
                 let wait = || Arc::clone(&semaphore).acquire_owned();
-                let permit = acquire(move || &self.stats, mode, try_now, wait).await?;
+                let permit = acquire(EveryWaiter(&self.stats), mode, try_now, wait).await?;
                 let running = self
                     .stats
                     .limit

@@ -35,7 +35,7 @@ use limited::Limited;
 pub use mode::BoundMode;
 use mode::{Patience, Waits, acquire};
 use stats::{Listed, Stats};
-use timer::Timing;
+use timer::OneAtATime;
 
 /// At most `limit` executions in flight at once across the process: the limiter of one
 /// `#[bounded(n)]` fn, living in a `static`.
@@ -81,7 +81,7 @@ impl Bound {
         assert!(limit > 0, "a bound needs a limit of at least 1");
         Bound {
             semaphore: Semaphore::const_new(limit),
-            stats: Stats::new(name, limit, Timing::OneAtATime),
+            stats: Stats::new(name, limit),
         }
     }
 
@@ -264,12 +264,9 @@ impl<B: Fn() -> &'static Bound + Copy> BoundAt<B> {
             bound.stats.register(bound);
             bound.semaphore.try_acquire().ok()
         };
-        acquire(
-            move || &at().stats,
-            mode,
-            try_now,
-            move || at().semaphore.acquire(),
-        )
+        acquire(OneAtATime(move || &at().stats), mode, try_now, move || {
+            at().semaphore.acquire()
+        })
     }
 
     fn limited<Md, M, F, R>(self, mode: Md, make: M, refused: R) -> impl Future<Output = F::Output>

@@ -10,7 +10,8 @@ use std::time::Duration;
 use tokio::sync::AcquireError;
 use tokio::time::Sleep;
 
-use super::stats::{StatsAt, Waiter};
+use super::stats::Waiter;
+use super::timer::Timing;
 use crate::failure::Failure;
 
 /// What a caller does when its bound is full.
@@ -81,27 +82,28 @@ impl Deadline for Option<Pin<Box<Sleep>>> {
     }
 }
 
-/// Gets a permit of the bound whose stats `stats` reaches, as `mode` says: the one acquire path
+/// Gets a permit of the bound whose stats `timing` reaches (timing its waiters as it says), as
+/// `mode` says: the one acquire path
 /// of both kinds.
 ///
 /// `try_now` takes a free permit if there is one (`try_acquire`); `wait` makes the semaphore's
 /// `acquire` future, stored in place. A free permit is taken at once. Else a waiting caller
 /// waits (no allocation), up to its [`Deadline`]; a [`BoundMode::Reject`] caller fails.
 pub(super) fn acquire<S, Md, P, T, M, W>(
-    stats: S,
+    timing: S,
     mode: Md,
     try_now: T,
     wait: M,
 ) -> Acquire<S, Md, P, T, M, W>
 where
-    S: StatsAt,
+    S: Timing,
     Md: Patience,
     T: FnOnce() -> Option<P>,
     M: FnOnce() -> W,
     W: Future<Output = Result<P, AcquireError>>,
 {
     Acquire::Start {
-        stats,
+        timing,
         mode,
         try_now,
         wait,
@@ -115,10 +117,10 @@ pin_project_lite::pin_project! {
     /// future carries this, and its size is what a spawn copies.
     #[project = AcquireProj]
     #[project_replace = AcquireOwn]
-    pub(super) enum Acquire<S: StatsAt, Md: Patience, P, T, M, W> {
+    pub(super) enum Acquire<S: Timing, Md: Patience, P, T, M, W> {
         // Not polled yet.
         Start {
-            stats: S,
+            timing: S,
             mode: Md,
             try_now: T,
             wait: M,
@@ -137,7 +139,7 @@ pin_project_lite::pin_project! {
 
 impl<S, Md, P, T, M, W> Future for Acquire<S, Md, P, T, M, W>
 where
-    S: StatsAt,
+    S: Timing,
     Md: Patience,
     T: FnOnce() -> Option<P>,
     M: FnOnce() -> W,
@@ -148,7 +150,7 @@ where
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if let AcquireProj::Start { .. } = self.as_mut().project() {
             let AcquireOwn::Start {
-                stats,
+                timing,
                 mode,
                 try_now,
                 wait,
@@ -161,11 +163,11 @@ where
                 return Poll::Ready(Ok(permit));
             }
             let Some(deadline) = mode.on_full() else {
-                return Poll::Ready(Err(stats().reject()));
+                return Poll::Ready(Err(timing.stats().reject()));
             };
             self.set(Acquire::Waiting {
                 acquire: wait(),
-                waiter: Waiter::start(stats),
+                waiter: Waiter::start(timing),
                 deadline,
             });
         }
