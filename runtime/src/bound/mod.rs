@@ -45,8 +45,16 @@ use timer::OneAtATime;
 /// Only a caller that finds the limit full takes the slow path (counted as waiting; timed and
 /// perhaps logged if no other waiting caller is being timed and the warnings are on, the only
 /// case that reads the clock). A [`BoundMode::Wait`] caller waits in place, allocating
-/// nothing; one with a deadline allocates its timed wait once, so that the future of every call
-/// is the body's size plus a small constant.
+/// nothing; one with a deadline allocates its timed wait once.
+///
+/// A call's future holds the semaphore's wait (88 bytes with Tokio 1.54) and what makes the body
+/// (the fn's arguments) until the permit comes, then the body and the permit, in the same bytes:
+/// its size is the larger of the two plus a word or two, not their sum. A spawn copies every
+/// byte of a future, so under contention that size is a cost (BENCHMARKS.md, issue 13): a
+/// `#[bounded(8)]` fn with a small body is 8 bytes larger than the same fn behind a raw
+/// `Semaphore::acquire`. `#[bounded(n)]` emits [`BoundAt`] (no pointer to the bound in the
+/// future) and makes the body once the permit is held; [`run`](Self::run) and
+/// [`run_or_fail`](Self::run_or_fail) take a future already made, and store it once.
 ///
 /// ```
 /// use warden_runtime::bound::{Bound, BoundMode};
