@@ -191,7 +191,7 @@ pub trait CannotCarry: Sized {
     }
 
     /// Never compiles for a type a user can return.
-    fn run_or_fail<B, M>(self, _: B, _: BoundMode, _: M) -> Pending<Self::Output>
+    fn run_or_fail<B, M>(self, _: BoundAt<B>, _: BoundMode, _: M) -> Pending<Self::Output>
     where
         Self::Output: FailureOutput,
     {
