@@ -271,6 +271,10 @@ mod small {
         black_box(x) + 1
     }
 
+    #[allow(
+        clippy::unused_async,
+        reason = "the benchmark's `ready` body: no suspension point"
+    )]
     async fn plain_ready(x: u64) -> u64 {
         black_box(x) + 1
     }

@@ -209,28 +209,9 @@ impl KeyedBound {
         Limited::new(self.acquire(BoundMode::Wait, key), make, |_| None, || ())
     }
 
-    /// Runs `fut`, a fallible body, under `key`'s limit, failing as `mode` says when it is full.
-    ///
-    /// The returned future stores `fut` once, as [`run`](Self::run) does.
-    ///
-    /// # Errors
-    /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever `fut` returns.
-    pub fn run_or_fail<K, F, T, E>(
-        &'static self,
-        mode: BoundMode,
-        key: K,
-        fut: F,
-    ) -> impl Future<Output = Result<T, E>>
-    where
-        K: Hash + Eq + Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, E>>,
-        E: From<Failure>,
-    {
-        self.run_or_fail_with(mode, key, move || fut)
-    }
-
     /// Runs the fallible future `make` returns under `key`'s limit, failing as `mode` says when
-    /// it is full; `make` runs once, when the permit is held.
+    /// it is full: what `#[bounded(n, per = arg, reject)]` emits. `make` runs once, when the
+    /// permit is held; `|| fut` runs a future already made.
     ///
     /// # Errors
     /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever the body returns.

@@ -124,7 +124,8 @@ impl Bound {
 
     /// Runs `fut`, a fallible body, under the limit, failing as `mode` says when it is full.
     ///
-    /// The returned future stores `fut` once, as [`run`](Self::run) does.
+    /// The returned future stores `fut` once, as [`run`](Self::run) does; to make the body once
+    /// the permit is held, see [`BoundAt::run_or_fail_with`].
     ///
     /// # Errors
     /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever `fut` returns.
@@ -137,25 +138,7 @@ impl Bound {
         F: Future<Output = Result<T, E>>,
         E: From<Failure>,
     {
-        self.run_or_fail_with(mode, move || fut)
-    }
-
-    /// Runs the fallible future `make` returns under the limit, failing as `mode` says when it
-    /// is full; `make` is called once, with the permit held. See [`BoundAt::run_or_fail_with`].
-    ///
-    /// # Errors
-    /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever the body returns.
-    pub fn run_or_fail_with<M, F, T, E>(
-        &'static self,
-        mode: BoundMode,
-        make: M,
-    ) -> impl Future<Output = Result<T, E>>
-    where
-        M: FnOnce() -> F,
-        F: Future<Output = Result<T, E>>,
-        E: From<Failure>,
-    {
-        BoundAt(move || self).run_or_fail_with(mode, make)
+        BoundAt(move || self).run_or_fail_with(mode, move || fut)
     }
 
     /// One more execution holds a permit: a new highest count in flight is recorded.

@@ -89,8 +89,8 @@ impl<S: Fn() -> &'static Stats + Copy> Timing for OneAtATime<S> {
         true
     }
 
-    fn stop(self, timed: bool) -> Option<NonZeroU64> {
-        if !timed {
+    fn stop(self, is_timed: bool) -> Option<NonZeroU64> {
+        if !is_timed {
             return None;
         }
         let timer = &self.stats().timer;
