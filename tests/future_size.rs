@@ -225,7 +225,7 @@ const BOUND_STATE: usize = 64;
 /// Every spawn copies a future's bytes: in the contended benchmark (BENCHMARKS.md, issue 13) a
 /// raw semaphore's future padded to the size `#[bounded]` had then cost as much as warden. The
 /// body is now made once the permit is held, so the semaphore's wait (88 B) and the body share
-/// their bytes: before, the bound added the wait and more (152 B, first 216 B) to every body.
+/// their bytes: before, the bound added the wait and more to every body (136 B to this one).
 #[test]
 fn a_bounded_layer_shares_the_bodys_bytes_with_its_wait() {
     static SEMAPHORE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
