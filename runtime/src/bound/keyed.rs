@@ -176,7 +176,7 @@ impl KeyedBound {
             }
         };
         self.in_flight.fetch_add(1, Relaxed);
-        self.stats.saw_in_flight(|| running);
+        self.stats.saw_in_flight(running);
         Ok(KeyedPermit {
             _permit: permit,
             holder,

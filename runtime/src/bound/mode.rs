@@ -34,11 +34,8 @@ pub(super) trait Patience: Copy {
     /// Polled beside the semaphore while the caller waits: a `WaitFor`'s timer, or nothing.
     type Deadline: Deadline;
 
-    /// A full bound fails the caller at once.
-    fn rejects(self) -> bool;
-
-    /// The caller found the bound full and waits, until this deadline.
-    fn deadline(self) -> Self::Deadline;
+    /// The bound is full at the first poll: `Some` deadline to wait, `None` to fail at once.
+    fn on_full(self) -> Option<Self::Deadline>;
 }
 
 /// When a waiting caller gives up.
@@ -54,11 +51,9 @@ pub(super) struct Waits;
 impl Patience for Waits {
     type Deadline = ();
 
-    fn rejects(self) -> bool {
-        false
+    fn on_full(self) -> Option<()> {
+        Some(())
     }
-
-    fn deadline(self) {}
 }
 
 impl Deadline for () {
@@ -71,14 +66,11 @@ impl Patience for BoundMode {
     /// Boxed so that only a [`BoundMode::WaitFor`] caller pays for its timer.
     type Deadline = Option<Pin<Box<Sleep>>>;
 
-    fn rejects(self) -> bool {
-        self == BoundMode::Reject
-    }
-
-    fn deadline(self) -> Self::Deadline {
+    fn on_full(self) -> Option<Self::Deadline> {
         match self {
-            BoundMode::Wait | BoundMode::Reject => None,
-            BoundMode::WaitFor(deadline) => Some(Box::pin(tokio::time::sleep(deadline))),
+            BoundMode::Wait => Some(None),
+            BoundMode::Reject => None,
+            BoundMode::WaitFor(deadline) => Some(Some(Box::pin(tokio::time::sleep(deadline)))),
         }
     }
 }
@@ -91,12 +83,12 @@ impl Deadline for Option<Pin<Box<Sleep>>> {
 }
 
 /// Gets a permit of the bound whose stats `timing` reaches (timing its waiters as it says), as
-/// `mode` says: the one acquire path of both kinds.
+/// `mode` says: the one acquire path
+/// of both kinds.
 ///
-/// `wait` makes the semaphore's `acquire` future, stored in place and polled at once: it takes
-/// a free permit, else queues the caller, who is then counted as waiting (no allocation) until
-/// the permit or its [`Deadline`] comes. A [`BoundMode::Reject`] caller never queues: `try_now`
-/// takes a free permit if there is one (`try_acquire`), else it fails.
+/// `try_now` takes a free permit if there is one (`try_acquire`); `wait` makes the semaphore's
+/// `acquire` future, stored in place. A free permit is taken at once. Else a waiting caller
+/// waits (no allocation), up to its [`Deadline`]; a [`BoundMode::Reject`] caller fails.
 pub(super) fn acquire<S, Md, P, T, M, W>(
     timing: S,
     mode: Md,
@@ -134,14 +126,12 @@ pin_project_lite::pin_project! {
             wait: M,
             _permit: PhantomData<fn() -> P>,
         },
-        // The semaphore's wait, polled; once it was pending, the caller is counted (perhaps
-        // timed) as waiting, until its deadline.
+        // In the semaphore's queue, counted (perhaps timed) by `waiter`, until `deadline`.
         Waiting {
             #[pin]
             acquire: W,
-            timing: S,
-            mode: Md,
-            waiting: Option<(Waiter<S>, Md::Deadline)>,
+            waiter: Waiter<S>,
+            deadline: Md::Deadline,
         },
         Done,
     }
@@ -169,45 +159,38 @@ where
             else {
                 unreachable!("matched `Start` above");
             };
-            if mode.rejects() {
-                return Poll::Ready(try_now().ok_or_else(|| timing.stats().reject()));
+            if let Some(permit) = try_now() {
+                return Poll::Ready(Ok(permit));
             }
-            // A caller that may wait polls the semaphore's own wait at once (it takes a free
-            // permit first): one look at the semaphore's shared state, not two.
+            let Some(deadline) = mode.on_full() else {
+                return Poll::Ready(Err(timing.stats().reject()));
+            };
             self.set(Acquire::Waiting {
                 acquire: wait(),
-                timing,
-                mode,
-                waiting: None,
+                waiter: Waiter::start(timing),
+                deadline,
             });
         }
         let AcquireProj::Waiting {
             acquire,
-            timing,
-            mode,
-            waiting,
+            waiter,
+            deadline,
         } = self.as_mut().project()
         else {
             panic!("a bound's `Acquire` polled after it completed");
         };
-        let stats = timing.stats();
+        let stats = waiter.stats();
         let outcome = match acquire.poll(cx) {
             Poll::Ready(Ok(permit)) => Ok(permit),
             // warden never closes its semaphores; should one be closed, the caller is overloaded.
             Poll::Ready(Err(_)) => Err(stats.overloaded()),
-            Poll::Pending => {
-                let (_, deadline) =
-                    waiting.get_or_insert_with(|| (Waiter::start(*timing), mode.deadline()));
-                if !deadline.passed(cx) {
-                    return Poll::Pending;
-                }
-                Err(stats.reject())
-            }
+            Poll::Pending if deadline.passed(cx) => Err(stats.reject()),
+            Poll::Pending => return Poll::Pending,
         };
-        let AcquireOwn::Waiting { waiting, .. } = self.project_replace(Acquire::Done) else {
+        let AcquireOwn::Waiting { waiter, .. } = self.project_replace(Acquire::Done) else {
             unreachable!("matched `Waiting` above");
         };
-        if let (Some((waiter, _)), true) = (waiting, outcome.is_ok()) {
+        if outcome.is_ok() {
             waiter.admitted();
         }
         Poll::Ready(outcome)

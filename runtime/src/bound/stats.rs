@@ -7,7 +7,6 @@ use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use super::gauge::Gauge;
 use super::timer::{Timing, WaitTimer};
 
 use crate::failure::Failure;
@@ -36,7 +35,7 @@ pub(super) struct Stats {
     pub(super) name: &'static str,
     pub(super) limit: usize,
     listed: AtomicBool,
-    waiting: Gauge,
+    waiting: AtomicUsize,
     rejected: AtomicU64,
     max_in_flight: AtomicUsize,
     pub(super) timer: WaitTimer,
@@ -49,7 +48,7 @@ impl Stats {
             name,
             limit,
             listed: AtomicBool::new(false),
-            waiting: Gauge::new(),
+            waiting: AtomicUsize::new(0),
             rejected: AtomicU64::new(0),
             max_in_flight: AtomicUsize::new(0),
             timer: WaitTimer::new(),
@@ -62,16 +61,9 @@ impl Stats {
         LISTED.join_once(&self.listed, bound);
     }
 
-    /// Raises `max_in_flight` to the count `now` reads if that is a new high; usually one
-    /// relaxed load. Once the high is the limit nothing can pass it, and `now` is not called
-    /// (a plain bound's count reads the semaphore's contended state).
-    pub(super) fn saw_in_flight(&self, now: impl FnOnce() -> usize) {
-        let max = self.max_in_flight.load(Relaxed);
-        if max >= self.limit {
-            return;
-        }
-        let now = now();
-        if now > max {
+    /// Raises `max_in_flight` to `now` if that is a new high; usually one relaxed load.
+    pub(super) fn saw_in_flight(&self, now: usize) {
+        if now > self.max_in_flight.load(Relaxed) {
             self.max_in_flight.fetch_max(now, Relaxed);
         }
     }
@@ -122,7 +114,7 @@ impl Stats {
             per_key: false,
             keys: 0,
             in_flight: 0,
-            waiting: self.waiting.get(),
+            waiting: self.waiting.load(Relaxed),
             rejected: self.rejected.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
         }
@@ -141,7 +133,7 @@ impl<T: Timing> Waiter<T> {
     /// its future is dropped), and timed as `timing` says while the warnings are on (no clock
     /// read otherwise).
     pub(super) fn start(timing: T) -> Self {
-        timing.stats().waiting.add();
+        timing.stats().waiting.fetch_add(1, Relaxed);
         Waiter {
             timing,
             mark: timing.start(),
@@ -167,7 +159,7 @@ impl<T: Timing> Waiter<T> {
 
     /// No longer counted or timed: its start, if it was timed.
     fn stop(&self) -> Option<NonZeroU64> {
-        self.stats().waiting.sub();
+        self.stats().waiting.fetch_sub(1, Relaxed);
         self.timing.stop(self.mark)
     }
 }
