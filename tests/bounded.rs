@@ -206,3 +206,33 @@ async fn methods_generics_and_send_futures() {
     assert_send(&call);
     assert_eq!(call.await, "hello warden");
 }
+
+static BUILT: AtomicUsize = AtomicUsize::new(0);
+
+/// A future built by code the macro cannot see into: building it is counted.
+fn counted(n: u32) -> impl Future<Output = u32> + Send {
+    BUILT.fetch_add(1, Ordering::SeqCst);
+    async move { n }
+}
+
+/// A sync fn whose tail is `Box::pin(<expression>)`: the expression is not an `async move`
+/// block, so the bound must not defer it (only an `async move` body is made once admitted).
+#[bounded(1)]
+fn built_by_other_code(n: u32) -> std::pin::Pin<Box<dyn Future<Output = u32> + Send>> {
+    Box::pin(counted(n))
+}
+
+/// The expression is evaluated at the call, as written, before the future is polled; the call
+/// then takes the permit and returns the body's value.
+#[tokio::test]
+async fn a_future_built_by_other_code_is_built_at_the_call() {
+    let before = BUILT.load(Ordering::SeqCst);
+    let call = built_by_other_code(7);
+    assert_eq!(
+        BUILT.load(Ordering::SeqCst),
+        before + 1,
+        "built at the call"
+    );
+    assert_eq!(call.await, 7);
+    assert_eq!(BUILT.load(Ordering::SeqCst), before + 1, "built once");
+}

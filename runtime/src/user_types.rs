@@ -23,7 +23,7 @@ use std::hash::Hash;
 use std::marker::PhantomData;
 
 use crate::attempt::{Convert, Driver, Supervised};
-use crate::bound::{Bound, BoundMode, KeyedBound};
+use crate::bound::{Bound, BoundAt, BoundMode, KeyedBound};
 use crate::config::ScopeConfig;
 use crate::failure::Failure;
 
@@ -38,6 +38,11 @@ impl<R> Returns<R> {
 
     /// The output of the futures `make` builds, one per attempt.
     pub fn of_attempts<M: FnMut() -> F, F: Future<Output = R>>(_make: &M) -> Self {
+        Returns(PhantomData)
+    }
+
+    /// The output of the future `make` builds once (a bound's body, made with the permit held).
+    pub fn of_made<M: FnOnce() -> F, F: Future<Output = R>>(_make: &M) -> Self {
         Returns(PhantomData)
     }
 }
@@ -107,32 +112,35 @@ pub trait Carries: Sized {
         }
     }
 
-    /// [`Bound::run_or_fail`].
-    fn run_or_fail<Fut>(
+    /// [`BoundAt::run_or_fail_with`]: the body made by `make` once the permit is held.
+    fn run_or_fail<B, M, Fut>(
         self,
-        bound: &'static Bound,
+        bound: BoundAt<B>,
         mode: BoundMode,
-        body: Fut,
+        make: M,
     ) -> impl Future<Output = Result<Self::Ok, Self::Err>>
     where
+        B: Fn() -> &'static Bound + Copy,
+        M: FnOnce() -> Fut,
         Fut: Future<Output = Result<Self::Ok, Self::Err>>,
     {
-        bound.run_or_fail(mode, body)
+        bound.run_or_fail_with(mode, make)
     }
 
-    /// [`KeyedBound::run_or_fail`].
-    fn run_keyed_or_fail<K, Fut>(
+    /// [`KeyedBound::run_or_fail_with`]: the body made by `make` once the permit is held.
+    fn run_keyed_or_fail<K, M, Fut>(
         self,
         bound: &'static KeyedBound,
         mode: BoundMode,
         key: K,
-        body: Fut,
+        make: M,
     ) -> impl Future<Output = Result<Self::Ok, Self::Err>>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
+        M: FnOnce() -> Fut,
         Fut: Future<Output = Result<Self::Ok, Self::Err>>,
     {
-        bound.run_or_fail(mode, key, body)
+        bound.run_or_fail_with(mode, key, make)
     }
 }
 
@@ -183,7 +191,7 @@ pub trait CannotCarry: Sized {
     }
 
     /// Never compiles for a type a user can return.
-    fn run_or_fail<Fut>(self, _: &'static Bound, _: BoundMode, _: Fut) -> Pending<Self::Output>
+    fn run_or_fail<B, M>(self, _: BoundAt<B>, _: BoundMode, _: M) -> Pending<Self::Output>
     where
         Self::Output: FailureOutput,
     {
@@ -191,12 +199,12 @@ pub trait CannotCarry: Sized {
     }
 
     /// Never compiles for a type a user can return.
-    fn run_keyed_or_fail<K, Fut>(
+    fn run_keyed_or_fail<K, M>(
         self,
         _: &'static KeyedBound,
         _: BoundMode,
         _: K,
-        _: Fut,
+        _: M,
     ) -> Pending<Self::Output>
     where
         Self::Output: FailureOutput,

@@ -343,7 +343,9 @@ async fn generic_call<K: std::hash::Hash + Eq + Clone + Send + Sync + 'static>(
     key: K,
 ) -> Result<(), Failure> {
     static BOUND: KeyedBound = KeyedBound::new("tests::generic", 1);
-    BOUND.run_or_fail(BoundMode::Reject, key, pending()).await
+    BOUND
+        .run_or_fail_with(BoundMode::Reject, key, pending)
+        .await
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::{Block, Ident, Type};
 
 use super::user_types::{OnOutput, checked_key, on_output};
-use super::wrap::{Layer, wrap};
+use super::wrap::{Inner, Layer, wrap};
 use crate::args::bounded::{Limit, Mode};
 use crate::valid::bounded::Bounded;
 
@@ -42,17 +42,30 @@ pub(crate) fn bounded(model: &Bounded<'_>, krate: &TokenStream) -> Block {
     };
     let result_span = model.function.output.span();
     let krate = krate.clone();
-    let around = move |future| match mode {
-        None => {
-            let key = key.map(|key| quote!(#key,));
-            quote!(#limiter.run(#key #future))
+    let around = move |inner: Inner| {
+        let Inner { future, deferrable } = inner;
+        // A plain bound is reached through a closure naming its `static`: zero bytes in the
+        // future where a reference takes eight.
+        let at = quote!(#krate::__private::BoundAt(|| &#limiter));
+        match (mode, key) {
+            (None, None) if deferrable => quote!(#at.run_with(move || #future)),
+            (None, None) => quote!(#limiter.run(#future)),
+            (None, Some(key)) if deferrable => quote!(#limiter.run_with(#key, move || #future)),
+            (None, Some(key)) => quote!(#limiter.run(#key, #future)),
+            (Some(mode), key) => {
+                let limiter = match key {
+                    Some(_) => quote!(&#limiter),
+                    None => at,
+                };
+                let on = OnOutput::RunOrFail {
+                    limiter,
+                    mode,
+                    key,
+                    deferrable,
+                };
+                on_output(&krate, result_span, on, &future)
+            }
         }
-        Some(mode) => on_output(
-            &krate,
-            result_span,
-            OnOutput::RunOrFail { limiter, mode, key },
-            &future,
-        ),
     };
     wrap(
         &model.function,

@@ -6,7 +6,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Block, FnArg, Ident, LitStr, PatIdent, Signature};
 
 use super::user_types::{OnOutput, on_output};
-use super::wrap::{Layer, wrap};
+use super::wrap::{Inner, Layer, wrap};
 use super::{detect, receiver};
 use crate::args::supervised::{Restart, SupervisedArgs};
 use crate::valid::supervised::{Restarted, Supervised};
@@ -54,7 +54,7 @@ fn scope(model: &Supervised<'_>, krate: &TokenStream) -> Layer {
     };
     let result_span = model.function.output.span();
     let krate = krate.clone();
-    let around: Box<dyn FnOnce(TokenStream) -> TokenStream> = match &model.restart {
+    let around: Box<dyn FnOnce(Inner) -> TokenStream> = match &model.restart {
         Some(restart) => {
             let clones = clone_per_attempt(restart);
             Box::new(move |future| {

@@ -4,7 +4,7 @@
 //! call is spanned on the user's token, so the one error rustc prints points there.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::Ident;
 
 /// What to do with the fn's future, given what its output is.
@@ -13,25 +13,30 @@ pub(crate) enum OnOutput {
     SuperviseWith { config: Ident },
     /// Run the futures it makes (the subject is the attempt maker) by `config`'s restart policy.
     Supervise { config: Ident },
-    /// Run it under `limiter` (a `Bound` or, with a key, a `KeyedBound`), failing as `mode` says.
+    /// Run it under `limiter` (a `BoundAt` or, with a key, a `KeyedBound`), failing as `mode`
+    /// says; made once the permit is held when `deferrable` (as `wrap::Inner` says).
     RunOrFail {
-        limiter: Ident,
+        limiter: TokenStream,
         mode: TokenStream,
         key: Option<Ident>,
+        deferrable: bool,
     },
 }
 
 /// `subject` handed to the call `on` picks for its output type, spanned on `span` (the return
-/// type): `{ use ..; let body = subject; Returns::of(&body).method(.., body) }`.
+/// type): `{ use ..; let body = subject; Returns::of(&body).method(.., body) }`. A bound takes a
+/// maker of the body: `move || subject` when it may be deferred, else `move || body`.
 pub(crate) fn on_output(
     krate: &TokenStream,
     span: Span,
     on: OnOutput,
-    subject: &TokenStream,
+    subject: &impl ToTokens,
 ) -> TokenStream {
     // On the return type too: rustc may point at the argument the failed bound is about.
     let body = Ident::new("__warden_body", span.resolved_at(Span::mixed_site()));
     let mut traits = quote!(Carries as _, CannotCarry as _);
+    let mut subject = subject.to_token_stream();
+    let mut argument = quote!(#body);
     let (of, method, args) = match on {
         OnOutput::SuperviseWith { config } => ("of", "supervise_with", quote!(&#config,)),
         OnOutput::Supervise { config } => {
@@ -41,18 +46,26 @@ pub(crate) fn on_output(
         OnOutput::RunOrFail {
             limiter,
             mode,
-            key: None,
-        } => ("of", "run_or_fail", quote!(&#limiter, #mode,)),
-        OnOutput::RunOrFail {
-            limiter,
-            mode,
-            key: Some(key),
-        } => ("of", "run_keyed_or_fail", quote!(&#limiter, #mode, #key,)),
+            key,
+            deferrable,
+        } => {
+            let of = if deferrable {
+                subject = quote!(move || #subject);
+                "of_made"
+            } else {
+                argument = quote!(move || #body);
+                "of"
+            };
+            match key {
+                None => (of, "run_or_fail", quote!(#limiter, #mode,)),
+                Some(key) => (of, "run_keyed_or_fail", quote!(#limiter, #mode, #key,)),
+            }
+        }
     };
     let (of, method) = (Ident::new(of, span), Ident::new(method, span));
     // The whole call on the return type: rustc may report the call's span, not the method's.
     let returns = respan(quote!(#krate::__private::Returns), span);
-    let call = quote_spanned!(span=> #returns::#of(&#body).#method(#args #body));
+    let call = quote_spanned!(span=> #returns::#of(&#body).#method(#args #argument));
     quote! {
         {
             #[allow(unused_imports)]

@@ -5,7 +5,7 @@
 //! after another one moved it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::token::Brace;
 use syn::visit_mut::VisitMut;
@@ -20,9 +20,24 @@ pub(crate) struct Layer {
     /// Run before the future is built: `static` items, then statements (clones of arguments).
     pub(crate) prelude: TokenStream,
     /// This layer's future, built around the inner one.
-    pub(crate) around: Box<dyn FnOnce(TokenStream) -> TokenStream>,
+    pub(crate) around: Box<dyn FnOnce(Inner) -> TokenStream>,
     /// The layer hands the body a clone of `self` per attempt, named by `receiver::clone_name`.
     pub(crate) renames_self: bool,
+}
+
+/// The future a layer wraps.
+pub(crate) struct Inner {
+    pub(crate) future: TokenStream,
+    /// Building the future has no side effect (it is an `async move` block, or an inner layer's
+    /// future around one), so a layer may build it later, in a `move ||` closure: a bound makes
+    /// its body once the permit is held, so the body and the wait share bytes.
+    pub(crate) deferrable: bool,
+}
+
+impl ToTokens for Inner {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.future.to_tokens(tokens);
+    }
 }
 
 /// The fn's new body: its async code inside `layers`, the first one innermost.
@@ -38,10 +53,12 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
         }
     }
     let prelude: Block = syn::parse_quote!({ #prelude });
-    let around = |inner: TokenStream| {
-        arounds
-            .into_iter()
-            .fold(inner, |future, around| around(future))
+    let around = |future: TokenStream, deferrable: bool| {
+        let inner = Inner { future, deferrable };
+        arounds.into_iter().fold(inner, |inner, around| Inner {
+            future: around(inner),
+            deferrable: true,
+        })
     };
     let block = function.block;
     let stmts = &block.stmts;
@@ -52,24 +69,24 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                 // Another warden attribute already wrapped the body: wrap its future directly.
                 // An `async move` around its `.await` would keep one more copy of the fn's
                 // arguments (an async block's captures stay in its future, rustc#62958).
-                let future = around(renamed(rename, inner));
+                let future = around(renamed(rename, inner), true);
                 let stmts = items.iter().chain(statics).chain(locals);
-                return awaiting(block.span(), stmts, &future);
+                return awaiting(block.span(), stmts, &future.future);
             }
             let future = match rename {
                 Some(mut rename) => {
                     let mut block = block.clone();
                     rename.visit_block_mut(&mut block);
-                    around(async_block(function.sig, &block))
+                    around(async_block(function.sig, &block), true)
                 }
-                None => around(async_block(function.sig, block)),
+                None => around(async_block(function.sig, block), true),
             };
-            awaiting(block.span(), items.iter().chain(locals), &future)
+            awaiting(block.span(), items.iter().chain(locals), &future.future)
         }
         AsyncCode::BoxedTail { call, future } => {
             let before = &stmts[..stmts.len().saturating_sub(1)];
             let (attrs, callee) = (&call.attrs, &call.func);
-            let future = around(renamed(rename, future));
+            let future = around(renamed(rename, future), is_async_move(future));
             let prelude = &prelude.stmts;
             syn::parse_quote!({
                 #(#before)*
@@ -89,7 +106,7 @@ pub(crate) fn wrap(function: &AsyncFn<'_>, layers: Vec<Layer>) -> Block {
                 .as_ref()
                 .and_then(|init| init.diverge.as_ref())
                 .map(|(else_token, expr)| quote!(#else_token #expr));
-            let future = around(renamed(rename, future));
+            let future = around(renamed(rename, future), is_async_move(future));
             let prelude = &prelude.stmts;
             syn::parse_quote!({
                 #(#prelude)*
@@ -112,6 +129,12 @@ fn awaiting<'a>(span: Span, stmts: impl Iterator<Item = &'a Stmt>, future: &Toke
         brace_token: Brace(span),
         stmts,
     }
+}
+
+/// Whether `future` is an `async move` block: a user's expression of any other kind may do
+/// something when evaluated, so it is built where the user wrote it.
+fn is_async_move(future: &Expr) -> bool {
+    matches!(future, Expr::Async(block) if block.capture.is_some())
 }
 
 /// The tokens of `future`, with `self` renamed when a layer asks for it.

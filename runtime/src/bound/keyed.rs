@@ -13,7 +13,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::limited::Limited;
 use super::mode::{BoundMode, acquire};
 use super::stats::{Listed, Stats};
-use super::timer::Timing;
+use super::timer::EveryWaiter;
 use crate::failure::Failure;
 use crate::registry::lock;
 use crate::snapshot::BoundSnapshot;
@@ -134,7 +134,7 @@ impl KeyedBound {
         KeyedBound {
             keys: Mutex::new(None),
             in_flight: AtomicUsize::new(0),
-            stats: Stats::new(name, limit, Timing::EveryWaiter),
+            stats: Stats::new(name, limit),
         }
     }
 
@@ -167,7 +167,7 @@ impl KeyedBound {
             Joined::Queued(semaphore) => {
                 let try_now = || Arc::clone(&semaphore).try_acquire_owned().ok();
                 let wait = || Arc::clone(&semaphore).acquire_owned();
-                let permit = acquire(&self.stats, mode, try_now, wait).await?;
+                let permit = acquire(EveryWaiter(&self.stats), mode, try_now, wait).await?;
                 let running = self
                     .stats
                     .limit
@@ -183,40 +183,52 @@ impl KeyedBound {
         })
     }
 
-    /// Runs `fut` once `key` has a free permit, waiting as long as it takes: what
-    /// `#[bounded(n, per = arg)]` emits,
-    /// `KeyedBound::run(&STATIC, Clone::clone(&arg), async move { body }).await`.
+    /// Runs `fut` once `key` has a free permit, waiting as long as it takes.
     ///
-    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    /// The returned future stores `fut` once: its size is `fut`'s or the key's wait's,
+    /// whichever is larger, plus a few words.
     pub fn run<K, F>(&'static self, key: K, fut: F) -> impl Future<Output = F::Output>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
         F: Future,
     {
-        // `Wait` only fails if the semaphore were closed, which warden never does.
-        Limited::new(self.acquire(BoundMode::Wait, key), fut, |_| None)
+        self.run_with(key, move || fut)
     }
 
-    /// Runs `fut`, a fallible body, under `key`'s limit, failing as `mode` says when it is full.
-    ///
-    /// The returned future stores `fut` once, in place: its size is `fut`'s plus a constant.
+    /// Runs the future `make` returns once `key` has a free permit, waiting as long as it
+    /// takes: what `#[bounded(n, per = arg)]` emits,
+    /// `KeyedBound::run_with(&STATIC, key, move || async move { body }).await`. `make` runs
+    /// once, when the permit is held (as for [`BoundAt::run_with`](super::BoundAt::run_with)).
+    pub fn run_with<K, M, F>(&'static self, key: K, make: M) -> impl Future<Output = F::Output>
+    where
+        K: Hash + Eq + Clone + Send + Sync + 'static,
+        M: FnOnce() -> F,
+        F: Future,
+    {
+        // `Wait` only fails if the semaphore were closed, which warden never does.
+        Limited::new(self.acquire(BoundMode::Wait, key), make, |_| None, || ())
+    }
+
+    /// Runs the fallible future `make` returns under `key`'s limit, failing as `mode` says when
+    /// it is full: what `#[bounded(n, per = arg, reject)]` emits. `make` runs once, when the
+    /// permit is held; `|| fut` runs a future already made.
     ///
     /// # Errors
-    /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever `fut` returns.
-    pub fn run_or_fail<K, F, T, E>(
+    /// `E::from(Failure::Overloaded { .. })` when no permit came, else whatever the body returns.
+    pub fn run_or_fail_with<K, M, F, T, E>(
         &'static self,
         mode: BoundMode,
         key: K,
-        fut: F,
+        make: M,
     ) -> impl Future<Output = Result<T, E>>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
+        M: FnOnce() -> F,
         F: Future<Output = Result<T, E>>,
         E: From<Failure>,
     {
-        Limited::new(self.acquire(mode, key), fut, |failure| {
-            Some(Err(E::from(failure)))
-        })
+        let refused = |failure| Some(Err(E::from(failure)));
+        Limited::new(self.acquire(mode, key), make, refused, || ())
     }
 
     /// This bound's counters now.

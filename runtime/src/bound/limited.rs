@@ -12,80 +12,103 @@ pin_project_lite::pin_project! {
     /// and `run_or_fail` above.
     ///
     /// Hand-written (not an `async fn` taking the body by value) so the body is stored once, in
-    /// place, from the call on: an `async fn` keeps it as its argument and again as the awaited
-    /// local, which doubled every `#[bounded]` fn's future. The acquiring future and the permit
-    /// share their bytes (a spawn copies every byte of a future).
-    pub(super) struct Limited<A, P, F, R> {
+    /// place: an `async fn` keeps it as its argument and again as the awaited local, which
+    /// doubled every `#[bounded]` fn's future. The body is made by `make` once the permit is
+    /// held, so the acquiring future and what makes the body (the fn's arguments) share their
+    /// bytes with the permit and the body: a spawn copies every byte of a future.
+    pub(super) struct Limited<A, P, M, F, R, N> {
         #[pin]
-        stage: Stage<A, P>,
+        stage: Stage<A, P, M, F>,
         // What a refused caller returns: `None` runs the body unlimited.
         refused: R,
-        #[pin]
-        body: F,
+        // Told of each admission, before the body is made.
+        admitted: N,
     }
 }
 
 pin_project_lite::pin_project! {
     #[project = StageProj]
-    enum Stage<A, P> {
+    #[project_replace = StageOwn]
+    enum Stage<A, P, M, F> {
         Acquiring {
             #[pin]
             acquire: A,
+            make: M,
         },
-        // `None` once the body ended (or ran unlimited).
-        Holding {
+        // The body first: it is dropped before the permit, so its destructors run under it.
+        Running {
+            #[pin]
+            body: F,
+            // `None` while the body's last poll ends, or if it runs unlimited.
             permit: Option<P>,
         },
+        Done,
     }
 }
 
-impl<A, P, F, R> Limited<A, P, F, R>
+impl<A, P, M, F, R, N> Limited<A, P, M, F, R, N>
 where
     A: Future<Output = Result<P, Failure>>,
+    M: FnOnce() -> F,
     F: Future,
     R: Fn(Failure) -> Option<F::Output>,
+    N: Fn(),
 {
-    pub(super) fn new(acquire: A, body: F, refused: R) -> Self {
+    pub(super) fn new(acquire: A, make: M, refused: R, admitted: N) -> Self {
         Limited {
-            stage: Stage::Acquiring { acquire },
+            stage: Stage::Acquiring { acquire, make },
             refused,
-            body,
+            admitted,
         }
     }
 }
 
-impl<A, P, F, R> Future for Limited<A, P, F, R>
+impl<A, P, M, F, R, N> Future for Limited<A, P, M, F, R, N>
 where
     A: Future<Output = Result<P, Failure>>,
+    M: FnOnce() -> F,
     F: Future,
     R: Fn(Failure) -> Option<F::Output>,
+    N: Fn(),
 {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
-        if let StageProj::Acquiring { acquire } = this.stage.as_mut().project() {
+        if let StageProj::Acquiring { acquire, .. } = this.stage.as_mut().project() {
             let permit = match ready!(acquire.poll(cx)) {
-                Ok(permit) => Some(permit),
+                Ok(permit) => {
+                    (this.admitted)();
+                    Some(permit)
+                }
                 Err(failure) => {
                     if let Some(output) = (this.refused)(failure) {
+                        this.stage.set(Stage::Done);
                         return Poll::Ready(output);
                     }
                     None
                 }
             };
-            // Drops the acquiring future, which is done.
-            this.stage.set(Stage::Holding { permit });
+            // Drops the acquiring future, which is done; the permit is held from here on.
+            let StageOwn::Acquiring { make, .. } = this.stage.as_mut().project_replace(Stage::Done)
+            else {
+                unreachable!("matched `Acquiring` above");
+            };
+            let body = make();
+            this.stage.set(Stage::Running { body, permit });
         }
-        let StageProj::Holding { permit } = this.stage.project() else {
-            unreachable!("set to `Holding` above");
+        let StageProj::Running { body, permit } = this.stage.as_mut().project() else {
+            panic!("a bounded call's future polled after it completed");
         };
         // Gives the permit back when the body ends, and if its poll panics.
         let release = Release(permit);
-        let output = this.body.poll(cx);
+        let output = body.poll(cx);
         if output.is_pending() {
             std::mem::forget(release);
+            return Poll::Pending;
         }
+        drop(release);
+        this.stage.set(Stage::Done);
         output
     }
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 use tokio::sync::AcquireError;
 use tokio::time::Sleep;
 
-use super::stats::{Stats, Waiter};
+use super::stats::Waiter;
+use super::timer::Timing;
 use crate::failure::Failure;
 
 /// What a caller does when its bound is full.
@@ -27,26 +28,82 @@ pub enum BoundMode {
     WaitFor(Duration),
 }
 
-/// Gets a permit of the bound `stats` as `mode` says: the one acquire path of both kinds.
+/// What a caller does when its bound is full, as the acquire path sees it: a [`BoundMode`]
+/// chosen per call, or [`Waits`], the mode of every `run`, which keeps no bytes for a deadline.
+pub(super) trait Patience: Copy {
+    /// Polled beside the semaphore while the caller waits: a `WaitFor`'s timer, or nothing.
+    type Deadline: Deadline;
+
+    /// The bound is full at the first poll: `Some` deadline to wait, `None` to fail at once.
+    fn on_full(self) -> Option<Self::Deadline>;
+}
+
+/// When a waiting caller gives up.
+pub(super) trait Deadline: Unpin {
+    /// Whether the deadline passed; registers `cx` to be woken when it does.
+    fn passed(&mut self, cx: &mut Context<'_>) -> bool;
+}
+
+/// [`BoundMode::Wait`] known before the call: never fails, no deadline.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Waits;
+
+impl Patience for Waits {
+    type Deadline = ();
+
+    fn on_full(self) -> Option<()> {
+        Some(())
+    }
+}
+
+impl Deadline for () {
+    fn passed(&mut self, _: &mut Context<'_>) -> bool {
+        false
+    }
+}
+
+impl Patience for BoundMode {
+    /// Boxed so that only a [`BoundMode::WaitFor`] caller pays for its timer.
+    type Deadline = Option<Pin<Box<Sleep>>>;
+
+    fn on_full(self) -> Option<Self::Deadline> {
+        match self {
+            BoundMode::Wait => Some(None),
+            BoundMode::Reject => None,
+            BoundMode::WaitFor(deadline) => Some(Some(Box::pin(tokio::time::sleep(deadline)))),
+        }
+    }
+}
+
+impl Deadline for Option<Pin<Box<Sleep>>> {
+    fn passed(&mut self, cx: &mut Context<'_>) -> bool {
+        self.as_mut()
+            .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready())
+    }
+}
+
+/// Gets a permit of the bound whose stats `timing` reaches (timing its waiters as it says), as
+/// `mode` says: the one acquire path
+/// of both kinds.
 ///
 /// `try_now` takes a free permit if there is one (`try_acquire`); `wait` makes the semaphore's
-/// `acquire` future, stored in place. A free permit is taken at once. Else a
-/// [`BoundMode::Wait`] caller waits (no allocation); a [`BoundMode::Reject`] caller fails; a
-/// [`BoundMode::WaitFor`] caller waits up to its deadline, its timer boxed so that only such a
-/// caller pays for it and the future of every call stays small.
-pub(super) fn acquire<P, T, M, W>(
-    stats: &Stats,
-    mode: BoundMode,
+/// `acquire` future, stored in place. A free permit is taken at once. Else a waiting caller
+/// waits (no allocation), up to its [`Deadline`]; a [`BoundMode::Reject`] caller fails.
+pub(super) fn acquire<S, Md, P, T, M, W>(
+    timing: S,
+    mode: Md,
     try_now: T,
     wait: M,
-) -> Acquire<'_, P, T, M, W>
+) -> Acquire<S, Md, P, T, M, W>
 where
+    S: Timing,
+    Md: Patience,
     T: FnOnce() -> Option<P>,
     M: FnOnce() -> W,
     W: Future<Output = Result<P, AcquireError>>,
 {
     Acquire::Start {
-        stats,
+        timing,
         mode,
         try_now,
         wait,
@@ -60,28 +117,30 @@ pin_project_lite::pin_project! {
     /// future carries this, and its size is what a spawn copies.
     #[project = AcquireProj]
     #[project_replace = AcquireOwn]
-    pub(super) enum Acquire<'a, P, T, M, W> {
+    pub(super) enum Acquire<S: Timing, Md: Patience, P, T, M, W> {
         // Not polled yet.
         Start {
-            stats: &'a Stats,
-            mode: BoundMode,
+            timing: S,
+            mode: Md,
             try_now: T,
             wait: M,
             _permit: PhantomData<fn() -> P>,
         },
-        // In the semaphore's queue, counted (perhaps timed) by `waiter`; `deadline` for `WaitFor`.
+        // In the semaphore's queue, counted (perhaps timed) by `waiter`, until `deadline`.
         Waiting {
             #[pin]
             acquire: W,
-            waiter: Waiter<'a>,
-            deadline: Option<Pin<Box<Sleep>>>,
+            waiter: Waiter<S>,
+            deadline: Md::Deadline,
         },
         Done,
     }
 }
 
-impl<P, T, M, W> Future for Acquire<'_, P, T, M, W>
+impl<S, Md, P, T, M, W> Future for Acquire<S, Md, P, T, M, W>
 where
+    S: Timing,
+    Md: Patience,
     T: FnOnce() -> Option<P>,
     M: FnOnce() -> W,
     W: Future<Output = Result<P, AcquireError>>,
@@ -91,7 +150,7 @@ where
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if let AcquireProj::Start { .. } = self.as_mut().project() {
             let AcquireOwn::Start {
-                stats,
+                timing,
                 mode,
                 try_now,
                 wait,
@@ -103,14 +162,12 @@ where
             if let Some(permit) = try_now() {
                 return Poll::Ready(Ok(permit));
             }
-            let deadline = match mode {
-                BoundMode::Wait => None,
-                BoundMode::Reject => return Poll::Ready(Err(stats.reject())),
-                BoundMode::WaitFor(deadline) => Some(Box::pin(tokio::time::sleep(deadline))),
+            let Some(deadline) = mode.on_full() else {
+                return Poll::Ready(Err(timing.stats().reject()));
             };
             self.set(Acquire::Waiting {
                 acquire: wait(),
-                waiter: stats.start_wait(),
+                waiter: Waiter::start(timing),
                 deadline,
             });
         }
@@ -127,15 +184,8 @@ where
             Poll::Ready(Ok(permit)) => Ok(permit),
             // warden never closes its semaphores; should one be closed, the caller is overloaded.
             Poll::Ready(Err(_)) => Err(stats.overloaded()),
-            Poll::Pending => {
-                let passed = deadline
-                    .as_mut()
-                    .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
-                if !passed {
-                    return Poll::Pending;
-                }
-                Err(stats.reject())
-            }
+            Poll::Pending if deadline.passed(cx) => Err(stats.reject()),
+            Poll::Pending => return Poll::Pending,
         };
         let AcquireOwn::Waiting { waiter, .. } = self.project_replace(Acquire::Done) else {
             unreachable!("matched `Waiting` above");

@@ -38,12 +38,12 @@ pub(super) struct Stats {
     waiting: AtomicUsize,
     rejected: AtomicU64,
     max_in_flight: AtomicUsize,
-    timer: WaitTimer,
+    pub(super) timer: WaitTimer,
     slow_waits: RateLimit,
 }
 
 impl Stats {
-    pub(super) const fn new(name: &'static str, limit: usize, timing: Timing) -> Self {
+    pub(super) const fn new(name: &'static str, limit: usize) -> Self {
         Stats {
             name,
             limit,
@@ -51,7 +51,7 @@ impl Stats {
             waiting: AtomicUsize::new(0),
             rejected: AtomicU64::new(0),
             max_in_flight: AtomicUsize::new(0),
-            timer: WaitTimer::new(timing),
+            timer: WaitTimer::new(),
             slow_waits: RateLimit::new(),
         }
     }
@@ -78,17 +78,6 @@ impl Stats {
         Failure::Overloaded {
             name: Cow::Borrowed(self.name),
             limit: self.limit,
-        }
-    }
-
-    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
-    /// its future is dropped), and timed as the bound's [`Timing`](super::timer::Timing) says
-    /// while the warnings are on (no clock read otherwise).
-    pub(super) fn start_wait(&self) -> Waiter<'_> {
-        self.waiting.fetch_add(1, Relaxed);
-        Waiter {
-            stats: self,
-            start: self.timer.start(),
         }
     }
 
@@ -132,35 +121,51 @@ impl Stats {
     }
 }
 
-/// A caller waiting for a permit of a bound: counted in its `waiting` while it lives, and timed
-/// if `start` is set (it then holds the bound's timer until it drops).
-pub(super) struct Waiter<'a> {
-    stats: &'a Stats,
-    start: Option<NonZeroU64>,
+/// A caller waiting for a permit of a bound: counted in its `waiting` while it lives, and
+/// timed as its [`Timing`] says (a timed caller holds a plain bound's timer until it drops).
+pub(super) struct Waiter<T: Timing> {
+    timing: T,
+    mark: T::Mark,
 }
 
-impl<'a> Waiter<'a> {
+impl<T: Timing> Waiter<T> {
+    /// A caller starts waiting: counted as waiting while the returned [`Waiter`] lives (also if
+    /// its future is dropped), and timed as `timing` says while the warnings are on (no clock
+    /// read otherwise).
+    pub(super) fn start(timing: T) -> Self {
+        timing.stats().waiting.fetch_add(1, Relaxed);
+        Waiter {
+            timing,
+            mark: timing.start(),
+        }
+    }
+
     /// The bound it waits for.
-    pub(super) fn stats(&self) -> &'a Stats {
-        self.stats
+    pub(super) fn stats(&self) -> &'static Stats {
+        self.timing.stats()
     }
 
     /// It got its permit: no longer counted, and its wait logged if it was timed and longer
     /// than the threshold.
     pub(super) fn admitted(self) {
-        let (stats, start) = (self.stats, self.start);
-        drop(self);
+        let start = self.stop();
+        let stats = self.stats();
+        // `stop` did what dropping it does; its fields are `Copy`.
+        std::mem::forget(self);
         if let Some(start) = start {
             stats.warn_if_slow(start);
         }
     }
+
+    /// No longer counted or timed: its start, if it was timed.
+    fn stop(&self) -> Option<NonZeroU64> {
+        self.stats().waiting.fetch_sub(1, Relaxed);
+        self.timing.stop(self.mark)
+    }
 }
 
-impl Drop for Waiter<'_> {
+impl<T: Timing> Drop for Waiter<T> {
     fn drop(&mut self) {
-        self.stats.waiting.fetch_sub(1, Relaxed);
-        if self.start.is_some() {
-            self.stats.timer.stop();
-        }
+        self.stop();
     }
 }
