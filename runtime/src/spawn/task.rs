@@ -40,11 +40,17 @@ pin_project! {
 
 impl<F> ChildTask<F> {
     pub(super) fn new(scope: Arc<Scope>, ticket: Ticket, fut: F) -> Self {
-        // Compared by id, not cloned: a child spawned in its scope's own span (the common
-        // case) enters that span through its scope, and holds no span of its own.
+        // Compared by id and callsite, not cloned (as `Span`'s own equality compares them): a
+        // child spawned in its scope's own span (the common case) enters that span through its
+        // scope, and holds no span of its own.
         let current =
-            tracing::dispatcher::get_default(|dispatch| dispatch.current_span().id().cloned());
-        let in_scope_span = current.is_some() && current.as_ref() == scope.span().id().as_ref();
+            tracing::dispatcher::get_default(|dispatch| dispatch.current_span().into_inner());
+        let in_scope_span = match (&current, scope.span().id(), scope.span().metadata()) {
+            (Some((id, meta)), Some(scope_id), Some(scope_meta)) => {
+                *id == scope_id && std::ptr::eq(*meta, scope_meta)
+            }
+            _ => false,
+        };
         let span = (current.is_some() && !in_scope_span).then(|| Box::new(Span::current()));
         ChildTask {
             fut,
