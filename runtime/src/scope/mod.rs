@@ -97,7 +97,8 @@ pub(crate) struct Scope {
     /// For a root: when its shutdown's grace ends, fixed by the first to ask once it started.
     shutdown_deadline: OnceLock<Instant>,
     /// For a supervised scope: the span its body runs in (the fn's), which a child spawned
-    /// in it enters without a span of its own.
+    /// in it enters without a span of its own. Kept while the scope is: a child's handle kept
+    /// past the call keeps the span open too, as a child holding its own clone did while it ran.
     span: Span,
 }
 
